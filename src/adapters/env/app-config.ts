@@ -1,0 +1,116 @@
+export class ConfigError extends Error {}
+
+export interface JwtConfig {
+  readonly algorithm: string;
+  /** HS*: the shared secret; undefined means "generate a development secret". */
+  readonly secret: string | undefined;
+  readonly previousSecret: string | undefined;
+  readonly publicKey: string | undefined;
+  readonly jwksUrl: string | undefined;
+  readonly leewaySeconds: number;
+  readonly audience: string | undefined;
+  readonly issuer: string | undefined;
+  readonly userIdClaim: string;
+  readonly tokenTypeClaim: string;
+  readonly jtiClaim: string;
+  readonly maxTokenBytes: number;
+}
+
+export interface AppConfig {
+  readonly production: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Undefined outside production means: start the embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolSize: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly migrateOnStart: boolean;
+  readonly dataDir: string;
+  readonly embeddedDbPort: number;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly jwt: JwtConfig;
+}
+
+type Env = Record<string, string | undefined>;
+
+const HS = /^HS(256|384|512)$/;
+const ASYMMETRIC = /^(RS|ES)(256|384|512)$/;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Reads and checks the environment once at start-up; every problem names its variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const algorithm = text(env, 'JWT_ALGORITHM') ?? 'HS256';
+  if (!HS.test(algorithm) && !ASYMMETRIC.test(algorithm)) {
+    throw new ConfigError(`JWT_ALGORITHM must be one of HS256/384/512, RS256/384/512, ES256/384/512, got "${algorithm}"`);
+  }
+  const jwt: JwtConfig = {
+    algorithm,
+    secret: text(env, 'JWT_SECRET'),
+    previousSecret: text(env, 'JWT_SECRET_PREVIOUS'),
+    publicKey: text(env, 'JWT_PUBLIC_KEY'),
+    jwksUrl: text(env, 'JWT_JWKS_URL'),
+    leewaySeconds: integer(env, 'JWT_LEEWAY', 0, 0, 3600),
+    audience: text(env, 'JWT_AUDIENCE'),
+    issuer: text(env, 'JWT_ISSUER'),
+    userIdClaim: text(env, 'JWT_USER_ID_CLAIM') ?? 'user_id',
+    tokenTypeClaim: text(env, 'JWT_TOKEN_TYPE_CLAIM') ?? 'token_type',
+    jtiClaim: text(env, 'JWT_JTI_CLAIM') ?? 'jti',
+    maxTokenBytes: integer(env, 'JWT_MAX_TOKEN_BYTES', 8192, 256, 65536),
+  };
+  const config: AppConfig = {
+    production,
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: text(env, 'DATABASE_URL'),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
+    dataDir: text(env, 'DATA_DIR') ?? '.data',
+    embeddedDbPort: integer(env, 'EMBEDDED_DB_PORT', 54329, 1024, 65535),
+    logLevel: text(env, 'LOG_LEVEL') ?? (production ? 'info' : 'debug'),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    jwt,
+  };
+  if (production) requireProductionSettings(config);
+  return config;
+}
+
+function requireProductionSettings(config: AppConfig): void {
+  const missing: string[] = [];
+  if (!config.databaseUrl) missing.push('DATABASE_URL');
+  const { jwt } = config;
+  if (HS.test(jwt.algorithm) && !jwt.secret) missing.push('JWT_SECRET');
+  if (ASYMMETRIC.test(jwt.algorithm) && !jwt.publicKey && !jwt.jwksUrl) missing.push('JWT_PUBLIC_KEY or JWT_JWKS_URL');
+  if (missing.length > 0) {
+    throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
+  }
+  if (HS.test(jwt.algorithm) && (jwt.secret?.length ?? 0) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters in production');
+  }
+}
+
+export const isHmac = (algorithm: string): boolean => HS.test(algorithm);

@@ -1,0 +1,131 @@
+import { type CryptoKey, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  type AccessTokenVerifier,
+  TokenRejectedError,
+  type TokenRejectionReason,
+  type VerifiedAccessToken,
+} from '../../application/ports/access-token-verifier.port.js';
+import { readUserId } from './user-id-claim.js';
+
+export interface ClaimNames {
+  readonly userId: string;
+  readonly tokenType: string;
+  readonly tokenId: string;
+}
+
+export interface JoseVerifierSettings {
+  /** The one accepted algorithm, like simplejwt's ALGORITHM. */
+  readonly algorithm: string;
+  /** Verification keys in the order they are tried (current secret first during a rotation). */
+  readonly keys: readonly (CryptoKey | Uint8Array | JWTVerifyGetKey)[];
+  readonly leewaySeconds: number;
+  readonly audience?: string;
+  readonly issuer?: string;
+  readonly claims: ClaimNames;
+  /** Larger tokens are refused before any decoding work. */
+  readonly maxTokenBytes: number;
+  readonly now?: () => number;
+}
+
+const ACCESS = 'access';
+
+/**
+ * Verifies simplejwt access tokens with jose, applying simplejwt's checks in simplejwt's order:
+ * signature and registered claims first, then `exp`, the token id, the token type and the user id.
+ */
+export class JoseAccessTokenVerifier implements AccessTokenVerifier {
+  constructor(private readonly settings: JoseVerifierSettings) {}
+
+  async verify(token: string): Promise<VerifiedAccessToken> {
+    if (token.length > this.settings.maxTokenBytes) throw new TokenRejectedError('too_large');
+    const payload = await this.verifySignature(token);
+    return this.checkClaims(payload);
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
+    const { settings } = this;
+    const now = settings.now?.() ?? Date.now();
+    let lastError: unknown;
+    for (const key of settings.keys) {
+      try {
+        const options = {
+          algorithms: [settings.algorithm],
+          clockTolerance: settings.leewaySeconds,
+          currentDate: new Date(now),
+          ...(settings.audience === undefined ? {} : { audience: settings.audience }),
+          ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
+        };
+        const { payload } =
+          typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        // jose only checks `iat` against the clock when a maximum age is set, and there must be no
+        // maximum age here (simplejwt keeps the login `iat` in refreshed tokens). PyJWT refuses an
+        // `iat` in the future, so do the same.
+        if (payload.iat !== undefined && payload.iat > now / 1000 + settings.leewaySeconds) {
+          throw new TokenRejectedError('issued_in_future');
+        }
+        return payload;
+      } catch (error) {
+        lastError = error;
+        // Only a signature mismatch is worth trying the next key for.
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) break;
+      }
+    }
+    throw toRejection(lastError);
+  }
+
+  private checkClaims(payload: JWTPayload): VerifiedAccessToken {
+    const names = this.settings.claims;
+    const tokenId = payload[names.tokenId];
+    const userIdClaim = payload[names.userId];
+    const trusted = {
+      ...(typeof tokenId === 'string' ? { tokenId } : {}),
+      ...(typeof userIdClaim === 'string' || typeof userIdClaim === 'number' ? { userId: String(userIdClaim) } : {}),
+    };
+    const reject = (reason: TokenRejectionReason): never => {
+      throw new TokenRejectedError(reason, trusted);
+    };
+    if (payload.exp === undefined) reject('missing_exp');
+    if (tokenId === undefined) reject('missing_jti');
+    if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > 255) reject('invalid_claim');
+    const tokenType = payload[names.tokenType];
+    if (tokenType === undefined) reject('missing_type');
+    if (tokenType !== ACCESS) reject('wrong_type');
+    if (userIdClaim === undefined) reject('missing_user_id');
+    const userId = readUserId(userIdClaim);
+    if (userId === null) return reject('invalid_claim');
+    const role = payload.role;
+    const email = payload.email;
+    return {
+      userId,
+      role: typeof role === 'string' ? role : null,
+      email: typeof email === 'string' ? email : null,
+      tokenId: tokenId as string,
+      expiresAt: new Date((payload.exp as number) * 1000),
+    };
+  }
+}
+
+function toRejection(error: unknown): Error {
+  if (error instanceof TokenRejectedError) return error;
+  if (error instanceof errors.JWTExpired) return new TokenRejectedError('expired');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejectedError('bad_signature');
+  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenRejectedError('unsupported_algorithm');
+  if (error instanceof errors.JOSENotSupported) return new TokenRejectedError('unsupported_header');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return new TokenRejectedError('unknown_key');
+  }
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+    return new TokenRejectedError('key_unavailable');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const byClaim: Record<string, TokenRejectionReason> = {
+      nbf: 'not_yet_valid',
+      aud: 'bad_audience',
+      iss: 'bad_issuer',
+    };
+    return new TokenRejectedError(byClaim[error.claim] ?? 'invalid_claim');
+  }
+  if (error instanceof errors.JOSEError) return new TokenRejectedError('malformed');
+  // Anything else (a bug, a key that failed to load) is not the client's fault: let it surface.
+  return error instanceof Error ? error : new Error(String(error));
+}

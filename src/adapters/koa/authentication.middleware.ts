@@ -1,0 +1,70 @@
+import type { Context, Middleware } from 'koa';
+import {
+  type AccessTokenVerifier,
+  TokenRejectedError,
+} from '../../application/ports/access-token-verifier.port.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Logger } from '../logging/logger.port.js';
+import { HttpProblem } from './problem.js';
+import { badAuthorizationHeader, notAuthenticated, tokenRefused } from './token-refusal.js';
+
+const SCHEME = 'Bearer';
+
+/**
+ * Authenticates eagerly, like DRF: a request without credentials goes on anonymously, but one that
+ * carries a refused token gets 401 even on a public endpoint. Header rules follow simplejwt: split
+ * on whitespace, the scheme `Bearer` compared case-sensitively (any other scheme is ignored), and
+ * exactly two parts.
+ */
+export function authentication(verifier: AccessTokenVerifier, logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const parts = header.trim().split(/\s+/).filter((part) => part.length > 0);
+    if (parts.length > 0 && parts[0] === SCHEME) {
+      if (parts.length !== 2) {
+        logRefusal(logger, ctx, 'bad_authorization_header');
+        throw new HttpProblem(badAuthorizationHeader());
+      }
+      ctx.state.actor = await verify(verifier, logger, ctx, parts[1] as string);
+    }
+    await next();
+  };
+}
+
+async function verify(verifier: AccessTokenVerifier, logger: Logger, ctx: Context, token: string): Promise<Actor> {
+  try {
+    const verified = await verifier.verify(token);
+    return { userId: verified.userId, role: verified.role };
+  } catch (error) {
+    if (!(error instanceof TokenRejectedError)) throw error;
+    logRefusal(logger, ctx, error.reason, error.trustedClaims);
+    throw new HttpProblem(tokenRefused(error.reason));
+  }
+}
+
+/** One warn line per refusal: the reason and who asked; claims only when the signature was valid. */
+function logRefusal(
+  logger: Logger,
+  ctx: Context,
+  reason: string,
+  claims: { tokenId?: string; userId?: string } = {},
+): void {
+  logger.warn(
+    {
+      event: 'auth_failure',
+      reason,
+      requestId: ctx.state.requestId,
+      clientIp: ctx.ip,
+      ...(claims.tokenId ? { jti: claims.tokenId } : {}),
+      ...(claims.userId ? { userId: claims.userId } : {}),
+    },
+    'access token refused',
+  );
+}
+
+/** The authenticated actor, or a 401 for endpoints that need one. */
+export function requireActor(ctx: Context): Actor {
+  const actor = ctx.state.actor as Actor | undefined;
+  if (!actor) throw new HttpProblem(notAuthenticated());
+  return actor;
+}

@@ -1,0 +1,124 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type * as t from 'io-ts';
+import type { CreateOpportunity } from '../../application/opportunity/create-opportunity.use-case.js';
+import type { DeleteOpportunity } from '../../application/opportunity/delete-opportunity.use-case.js';
+import type { GetOpportunity } from '../../application/opportunity/get-opportunity.use-case.js';
+import type { ListOpportunities } from '../../application/opportunity/list-opportunities.use-case.js';
+import type { PageQuery } from '../../application/opportunity/pagination.js';
+import type { SearchOpportunities } from '../../application/opportunity/search-opportunities.use-case.js';
+import type { UpdateOpportunity } from '../../application/opportunity/update-opportunity.use-case.js';
+import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
+import { requireActor } from './authentication.middleware.js';
+import { decodeCursor } from './cursor-codec.js';
+import { decodeAll } from './io-ts-support.js';
+import { CategoryParam, IdParam, ListQuery, OpportunityBody, SearchQuery } from './opportunity-codecs.js';
+import { presentOpportunity, presentPage } from './opportunity-presenter.js';
+import { validationProblem } from './problem.js';
+
+export interface OpportunityUseCases {
+  readonly create: CreateOpportunity;
+  readonly get: GetOpportunity;
+  readonly update: UpdateOpportunity;
+  readonly remove: DeleteOpportunity;
+  readonly list: ListOpportunities;
+  readonly search: SearchOpportunities;
+}
+
+export const OPPORTUNITIES_PATH = '/api/v1/opportunities';
+
+/** Decodes or throws a 400 listing every invalid field; `field` names a scalar input such as a path parameter. */
+function decode<A>(codec: t.Type<A, unknown, unknown>, input: unknown, field?: string): A {
+  const result = decodeAll(codec, input, field);
+  if (result.ok) return result.value;
+  throw validationProblem(result.issues);
+}
+
+function pageOf(query: ListQuery, ranked: boolean): PageQuery {
+  return {
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+    ...(query.cursor === undefined ? {} : { cursor: decodeCursor(query.cursor, ranked) }),
+  };
+}
+
+function filtersOf(query: ListQuery): OpportunityFilters {
+  const { category, status, createdBy } = query;
+  return {
+    ...(category === undefined ? {} : { category }),
+    ...(status === undefined ? {} : { status }),
+    ...(createdBy === undefined ? {} : { createdBy }),
+  };
+}
+
+/** An optional `If-Match: "<version>"` makes an update conditional on the version the client saw. */
+function expectedVersion(ctx: Context): number | undefined {
+  const header = ctx.get('if-match');
+  if (header === '' || header === '*') return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be an ETag such as "3"' }]);
+  return Number(match[1]);
+}
+
+const etag = (version: number): string => `"${version}"`;
+
+export function opportunityRoutes(useCases: OpportunityUseCases): Router {
+  const router = new Router({ prefix: OPPORTUNITIES_PATH });
+
+  router.get('/', async (ctx) => {
+    const query = decode(ListQuery, ctx.query);
+    const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
+    ctx.body = presentPage(ctx, page, presentOpportunity);
+  });
+
+  // Registered before `/:id` so these paths are not taken for ids.
+  router.get('/search', async (ctx) => {
+    const query = decode(SearchQuery, ctx.query);
+    const page = await useCases.search.execute(query.q, filtersOf(query), pageOf(query, true));
+    ctx.body = presentPage(ctx, page, (hit) => presentOpportunity(hit.opportunity));
+  });
+
+  router.get('/category/:category', async (ctx) => {
+    const category = decode(CategoryParam, ctx.params.category, 'category');
+    const query = decode(ListQuery, { ...ctx.query, category });
+    const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
+    ctx.body = presentPage(ctx, page, presentOpportunity);
+  });
+
+  router.get('/:id', async (ctx) => {
+    const opportunity = await useCases.get.execute(decode(IdParam, ctx.params.id, 'id'));
+    ctx.set('ETag', etag(opportunity.version));
+    ctx.body = presentOpportunity(opportunity);
+  });
+
+  router.post('/', async (ctx) => {
+    const actor = requireActor(ctx);
+    const body = decode(OpportunityBody, ctx.request.body);
+    const opportunity = await useCases.create.execute(actor, body);
+    ctx.status = 201;
+    ctx.set('Location', `${OPPORTUNITIES_PATH}/${opportunity.id}`);
+    ctx.set('ETag', etag(opportunity.version));
+    ctx.body = presentOpportunity(opportunity);
+  });
+
+  router.put('/:id', async (ctx) => {
+    const actor = requireActor(ctx);
+    const id = decode(IdParam, ctx.params.id, 'id');
+    const draft = decode(OpportunityBody, ctx.request.body);
+    const version = expectedVersion(ctx);
+    const opportunity = await useCases.update.execute(actor, {
+      id,
+      draft,
+      ...(version === undefined ? {} : { expectedVersion: version }),
+    });
+    ctx.set('ETag', etag(opportunity.version));
+    ctx.body = presentOpportunity(opportunity);
+  });
+
+  router.delete('/:id', async (ctx) => {
+    const actor = requireActor(ctx);
+    await useCases.remove.execute(actor, decode(IdParam, ctx.params.id, 'id'));
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,7 @@
+import { Migration20261124Initial } from './migration-20261124-initial.js';
+
+/**
+ * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
+ * code runs from TypeScript sources and from the compiled dist/ build.
+ */
+export const migrations = [{ name: 'Migration20261124Initial', class: Migration20261124Initial }];

@@ -1,0 +1,34 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { migrations } from './migrations/index.js';
+import { OpportunitySchema } from './opportunity.entity-schema.js';
+
+export interface DatabaseSettings {
+  readonly url: string;
+  readonly poolSize?: number;
+  /** Server-side cap so one slow query cannot hold a connection forever. */
+  readonly statementTimeoutMs?: number;
+}
+
+export function mikroOrmOptions(settings: DatabaseSettings): Options {
+  return defineConfig({
+    clientUrl: settings.url,
+    entities: [OpportunitySchema],
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: migrations,
+      path: 'src/adapters/mikro-orm/migrations',
+      snapshot: false,
+      transactional: true,
+      allOrNothing: true,
+    },
+    pool: { min: 0, max: settings.poolSize ?? 10 },
+    driverOptions: {
+      statement_timeout: settings.statementTimeoutMs ?? 10_000,
+      connectionTimeoutMillis: 2_000,
+    },
+    // Entities are defined in code; never scan folders at start-up.
+    discovery: { warnWhenNoEntities: true },
+    debug: false,
+  });
+}

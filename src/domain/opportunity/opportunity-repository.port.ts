@@ -1,0 +1,54 @@
+import type { Opportunity } from './opportunity.js';
+import type { OpportunityStatus } from './opportunity-rules.js';
+
+export interface OpportunityFilters {
+  readonly category?: string;
+  readonly status?: OpportunityStatus;
+  readonly createdBy?: string;
+}
+
+/**
+ * A place in an ordered listing (keyset pagination). Listings are ordered newest first by
+ * (createdAt, id); search results by (rank, createdAt, id), all descending.
+ */
+export interface PagePosition {
+  readonly createdAt: Date;
+  readonly id: string;
+  readonly rank?: number;
+}
+
+export interface PageRequest {
+  /** How many items at most. */
+  readonly limit: number;
+  /** Items strictly after this position, in listing order. */
+  readonly after?: PagePosition;
+  /** Items strictly before this position, in listing order (walking backwards). */
+  readonly before?: PagePosition;
+}
+
+export interface Slice<T> {
+  /** Always in listing order, whichever direction was walked. */
+  readonly items: readonly T[];
+  /** Whether more items exist beyond this slice in the walked direction. */
+  readonly hasMore: boolean;
+}
+
+export interface SearchHit {
+  readonly opportunity: Opportunity;
+  readonly rank: number;
+}
+
+export interface OpportunityRepository {
+  add(opportunity: Opportunity): Promise<void>;
+  /**
+   * Stores a revised opportunity only if the stored version is still `expectedVersion`;
+   * otherwise raises a ConflictError (a concurrent update or delete won).
+   */
+  update(opportunity: Opportunity, expectedVersion: number): Promise<void>;
+  /** Removes it; false when nothing was there. */
+  remove(id: string): Promise<boolean>;
+  findById(id: string): Promise<Opportunity | null>;
+  list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>>;
+  /** Full-text search ranked by relevance; `query` uses web-search syntax (words, "phrases", -not, or). */
+  search(query: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>>;
+}

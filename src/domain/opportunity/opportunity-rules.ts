@@ -1,0 +1,87 @@
+/**
+ * The field invariants of an opportunity, one function per field. The entity applies them, and
+ * the HTTP adapter reuses the same functions so a request reports every invalid field at once
+ * without a second copy of the rules.
+ */
+export type RuleResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+export const OPPORTUNITY_STATUSES = ['open', 'closed'] as const;
+export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
+
+export const LIMITS = {
+  titleMax: 200,
+  descriptionMax: 10_000,
+  categoryMax: 50,
+  locationMax: 200,
+  tagsMax: 20,
+  tagMax: 40,
+} as const;
+
+const CATEGORY_PATTERN = /^[a-z0-9-]+$/;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const ok = <T>(value: T): RuleResult<T> => ({ ok: true, value });
+const fail = <T>(message: string): RuleResult<T> => ({ ok: false, message });
+
+function boundedText(value: string, max: number): RuleResult<string> {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return fail('must not be blank');
+  if (trimmed.length > max) return fail(`must be at most ${max} characters`);
+  return ok(trimmed);
+}
+
+export function checkTitle(value: string): RuleResult<string> {
+  return boundedText(value, LIMITS.titleMax);
+}
+
+export function checkDescription(value: string): RuleResult<string> {
+  return boundedText(value, LIMITS.descriptionMax);
+}
+
+export function checkCategory(value: string): RuleResult<string> {
+  if (value.length === 0 || value.length > LIMITS.categoryMax) {
+    return fail(`must be 1 to ${LIMITS.categoryMax} characters`);
+  }
+  if (!CATEGORY_PATTERN.test(value)) return fail('must contain only lowercase letters, digits and hyphens');
+  return ok(value);
+}
+
+/** Blank locations are stored as absent: an empty string carries no information. */
+export function checkLocation(value: string | null): RuleResult<string | null> {
+  if (value === null) return ok(null);
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return ok(null);
+  if (trimmed.length > LIMITS.locationMax) return fail(`must be at most ${LIMITS.locationMax} characters`);
+  return ok(trimmed);
+}
+
+/** Tags are trimmed and exact duplicates collapse, so clients may resend a tag harmlessly. */
+export function checkTags(values: readonly string[]): RuleResult<string[]> {
+  const distinct: string[] = [];
+  for (const raw of values) {
+    const tag = raw.trim();
+    if (tag.length === 0 || tag.length > LIMITS.tagMax) {
+      return fail(`each tag must be 1 to ${LIMITS.tagMax} characters`);
+    }
+    if (!distinct.includes(tag)) distinct.push(tag);
+  }
+  if (distinct.length > LIMITS.tagsMax) return fail(`must have at most ${LIMITS.tagsMax} distinct tags`);
+  return ok(distinct);
+}
+
+export function checkStatus(value: string): RuleResult<OpportunityStatus> {
+  const status = OPPORTUNITY_STATUSES.find((candidate) => candidate === value);
+  return status ? ok(status) : fail(`must be one of: ${OPPORTUNITY_STATUSES.join(', ')}`);
+}
+
+/** A calendar date as ISO-8601 `YYYY-MM-DD`; impossible dates such as 2025-02-30 are refused. */
+export function checkDeadline(value: string | null): RuleResult<string | null> {
+  if (value === null) return ok(null);
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return fail('must be an ISO-8601 date (YYYY-MM-DD)');
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const valid =
+    year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return valid ? ok(value) : fail('must be a real calendar date');
+}

@@ -1,0 +1,6 @@
+import { InMemoryOpportunityRepository } from '../../../src/adapters/in-memory/in-memory-opportunity-repository.js';
+import { opportunityRepositoryContract } from '../opportunity-repository.contract.js';
+
+opportunityRepositoryContract('in-memory', () => ({
+  fresh: async () => new InMemoryOpportunityRepository(),
+}));

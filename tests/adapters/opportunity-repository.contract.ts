@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { ConflictError } from '../../src/domain/domain-errors.js';
+import type { Opportunity } from '../../src/domain/opportunity/opportunity.js';
+import type {
+  OpportunityRepository,
+  PageRequest,
+  Slice,
+} from '../../src/domain/opportunity/opportunity-repository.port.js';
+import { anOpportunity } from '../support/builders.js';
+
+export interface RepositoryFixture {
+  /** A repository over an empty store. */
+  fresh(): Promise<OpportunityRepository>;
+  close?(): Promise<void>;
+}
+
+const ids = (slice: Slice<Opportunity>) => slice.items.map((item) => item.id);
+const position = (o: Opportunity) => ({ createdAt: o.createdAt, id: o.id });
+
+/**
+ * What every OpportunityRepository must do. Runs against the in-memory adapter and against
+ * MikroORM on a real PostgreSQL, so the fake used by application tests cannot drift from the
+ * real thing.
+ */
+export function opportunityRepositoryContract(name: string, fixture: () => RepositoryFixture): void {
+  describe(`OpportunityRepository contract: ${name}`, () => {
+    let repo: OpportunityRepository;
+    const setup = fixture();
+
+    beforeEach(async () => {
+      repo = await setup.fresh();
+    });
+    after(async () => setup.close?.());
+
+    it('stores and finds an opportunity with every field intact', async () => {
+      const opportunity = anOpportunity({ location: null, deadline: null, tags: ['a', 'b c'] });
+      await repo.add(opportunity);
+      const found = await repo.findById(opportunity.id);
+      expect(found?.toSnapshot()).to.deep.equal(opportunity.toSnapshot());
+    });
+
+    it('returns null for an unknown id', async () => {
+      expect(await repo.findById('00000000-0000-4000-8000-00000000ffff')).to.equal(null);
+    });
+
+    it('refuses a second add with the same id', async () => {
+      const opportunity = anOpportunity();
+      await repo.add(opportunity);
+      await expectConflict(() => repo.add(opportunity));
+    });
+
+    it('updates only from the expected version', async () => {
+      const opportunity = anOpportunity();
+      await repo.add(opportunity);
+      opportunity.revise({ ...opportunity.toSnapshot(), title: 'Revised' }, new Date('2026-11-02T00:00:00Z'));
+      await repo.update(opportunity, 1);
+      expect((await repo.findById(opportunity.id))?.toSnapshot()).to.deep.equal(opportunity.toSnapshot());
+
+      const stale = (await repo.findById(opportunity.id)) as Opportunity;
+      stale.revise({ ...stale.toSnapshot(), title: 'Lost update' }, new Date());
+      await expectConflict(() => repo.update(stale, 1));
+      expect((await repo.findById(opportunity.id))?.title).to.equal('Revised');
+    });
+
+    it('reports a conflict when updating a deleted opportunity', async () => {
+      const opportunity = anOpportunity();
+      await repo.add(opportunity);
+      expect(await repo.remove(opportunity.id)).to.equal(true);
+      opportunity.revise(opportunity.toSnapshot(), new Date());
+      await expectConflict(() => repo.update(opportunity, 1));
+      expect(await repo.remove(opportunity.id)).to.equal(false);
+    });
+
+    it('lists newest first, filtered, and walks pages both ways by keyset', async () => {
+      const all = Array.from({ length: 7 }, (_, i) =>
+        anOpportunity({ minutesAgo: i, category: i % 2 === 0 ? 'even' : 'odd', createdBy: i < 3 ? 'alice' : 'bob' }),
+      );
+      for (const opportunity of [...all].reverse()) await repo.add(opportunity);
+      const newestFirst = all.map((o) => o.id);
+
+      const first = await repo.list({}, { limit: 3 });
+      expect(ids(first)).to.deep.equal(newestFirst.slice(0, 3));
+      expect(first.hasMore).to.equal(true);
+      const second = await repo.list({}, { limit: 3, after: position(all[2] as Opportunity) });
+      expect(ids(second)).to.deep.equal(newestFirst.slice(3, 6));
+      const last = await repo.list({}, { limit: 3, after: position(all[5] as Opportunity) });
+      expect(ids(last)).to.deep.equal(newestFirst.slice(6));
+      expect(last.hasMore).to.equal(false);
+
+      const back = await repo.list({}, { limit: 2, before: position(all[3] as Opportunity) });
+      expect(ids(back)).to.deep.equal(newestFirst.slice(1, 3));
+      expect(back.hasMore).to.equal(true);
+
+      expect(ids(await repo.list({ category: 'odd' }, { limit: 10 }))).to.deep.equal([all[1], all[3], all[5]].map((o) => o?.id));
+      expect(ids(await repo.list({ createdBy: 'alice', category: 'even' }, { limit: 10 }))).to.deep.equal(
+        [all[0], all[2]].map((o) => o?.id),
+      );
+      expect((await repo.list({ status: 'closed' }, { limit: 10 })).items).to.have.length(0);
+    });
+
+    it('orders opportunities created in the same millisecond by id, without losing any across pages', async () => {
+      const same = Array.from({ length: 5 }, () => anOpportunity({ minutesAgo: 0 }));
+      for (const opportunity of same) await repo.add(opportunity);
+      const seen: string[] = [];
+      let page: PageRequest = { limit: 2 };
+      for (;;) {
+        const slice = await repo.list({}, page);
+        seen.push(...ids(slice));
+        const last = slice.items[slice.items.length - 1];
+        if (!slice.hasMore || !last) break;
+        page = { limit: 2, after: position(last) };
+      }
+      expect(seen).to.deep.equal(same.map((o) => o.id).sort().reverse());
+    });
+
+    it('searches title, tags and description, most relevant first', async () => {
+      const inTitle = anOpportunity({ title: 'Piano teacher wanted', description: 'Weekly lessons.', tags: [], minutesAgo: 3 });
+      const inTag = anOpportunity({ title: 'Music school helper', description: 'Assist staff.', tags: ['piano'], minutesAgo: 2 });
+      const inBody = anOpportunity({ title: 'Event crew', description: 'Move a piano on stage.', tags: [], minutesAgo: 1 });
+      const unrelated = anOpportunity({ title: 'Dog walker', description: 'Walk dogs.', tags: ['pets'] });
+      for (const opportunity of [inTitle, inTag, inBody, unrelated]) await repo.add(opportunity);
+
+      const hits = await repo.search('piano', {}, { limit: 10 });
+      expect(hits.items.map((hit) => hit.opportunity.id)).to.deep.equal([inTitle.id, inTag.id, inBody.id]);
+      expect(hits.items[0]?.rank).to.be.greaterThan(hits.items[2]?.rank ?? Infinity);
+      const excluding = await repo.search('piano -stage', {}, { limit: 10 });
+      expect(excluding.items.map((hit) => hit.opportunity.id)).to.have.members([inTitle.id, inTag.id]);
+      expect((await repo.search('piano', { category: 'nothing' }, { limit: 10 })).items).to.have.length(0);
+      expect((await repo.search('saxophone', {}, { limit: 10 })).items).to.have.length(0);
+    });
+
+    it('pages through search results by (rank, time, id) without repeats', async () => {
+      const all = Array.from({ length: 5 }, (_, i) => anOpportunity({ title: `Garden job ${i}`, minutesAgo: i }));
+      for (const opportunity of all) await repo.add(opportunity);
+      const first = await repo.search('garden', {}, { limit: 2 });
+      const last = first.items[1];
+      expect(first.hasMore).to.equal(true);
+      const rest = await repo.search('garden', {}, {
+        limit: 10,
+        after: { createdAt: last?.opportunity.createdAt as Date, id: last?.opportunity.id as string, rank: last?.rank as number },
+      });
+      const seen = [...first.items, ...rest.items].map((hit) => hit.opportunity.id);
+      expect(new Set(seen).size).to.equal(5);
+      expect(rest.hasMore).to.equal(false);
+    });
+  });
+}
+
+async function expectConflict(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConflictError);
+    return;
+  }
+  expect.fail('expected a ConflictError');
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { InMemoryOpportunityRepository } from '../../../src/adapters/in-memory/in-memory-opportunity-repository.js';
+import { CreateOpportunity } from '../../../src/application/opportunity/create-opportunity.use-case.js';
+import { DeleteOpportunity } from '../../../src/application/opportunity/delete-opportunity.use-case.js';
+import { GetOpportunity } from '../../../src/application/opportunity/get-opportunity.use-case.js';
+import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../../src/domain/domain-errors.js';
+import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return expect.fail('expected the promise to reject');
+}
+
+describe('Opportunity use cases (in-memory adapters)', () => {
+  let repository: InMemoryOpportunityRepository;
+  let clock: FixedClock;
+  let create: CreateOpportunity;
+  let get: GetOpportunity;
+  let update: UpdateOpportunity;
+  let remove: DeleteOpportunity;
+
+  beforeEach(() => {
+    repository = new InMemoryOpportunityRepository();
+    clock = new FixedClock();
+    create = new CreateOpportunity(repository, new SequentialIds(), clock);
+    get = new GetOpportunity(repository);
+    update = new UpdateOpportunity(repository, clock);
+    remove = new DeleteOpportunity(repository);
+  });
+
+  it('creates an opportunity owned by the actor and stores it', async () => {
+    const created = await create.execute(alice, aDraft());
+    expect(created.createdBy).to.equal('alice');
+    expect(created.createdAt).to.deep.equal(clock.now());
+    expect((await get.execute(created.id)).toSnapshot()).to.deep.equal(created.toSnapshot());
+  });
+
+  it('stores nothing when the draft is invalid', async () => {
+    expect(await rejection(create.execute(alice, aDraft({ title: '' })))).to.be.instanceOf(ValidationError);
+    expect((await repository.list({}, { limit: 10 })).items).to.have.length(0);
+  });
+
+  it('raises NotFound for an unknown id on get, update and delete', async () => {
+    const id = '00000000-0000-4000-8000-0000000000aa';
+    expect(await rejection(get.execute(id))).to.be.instanceOf(NotFoundError);
+    expect(await rejection(update.execute(alice, { id, draft: aDraft() }))).to.be.instanceOf(NotFoundError);
+    expect(await rejection(remove.execute(alice, id))).to.be.instanceOf(NotFoundError);
+  });
+
+  it('lets the creator update, bumping version and updatedAt', async () => {
+    const created = await create.execute(alice, aDraft());
+    clock.advance(60_000);
+    const updated = await update.execute(alice, { id: created.id, draft: aDraft({ title: 'Renamed' }) });
+    expect(updated.version).to.equal(2);
+    expect(updated.updatedAt).to.deep.equal(clock.now());
+    expect((await get.execute(created.id)).title).to.equal('Renamed');
+  });
+
+  it('forbids other users and lets an admin act on anything', async () => {
+    const created = await create.execute(alice, aDraft());
+    expect(await rejection(update.execute(bob, { id: created.id, draft: aDraft({ title: 'Hijack' }) }))).to.be.instanceOf(
+      ForbiddenError,
+    );
+    expect(await rejection(remove.execute(bob, created.id))).to.be.instanceOf(ForbiddenError);
+    expect((await get.execute(created.id)).title).to.equal(aDraft().title);
+
+    const byAdmin = await update.execute(admin, { id: created.id, draft: aDraft({ title: 'Moderated' }) });
+    expect(byAdmin.createdBy).to.equal('alice');
+    await remove.execute(admin, created.id);
+    expect(await repository.findById(created.id)).to.equal(null);
+  });
+
+  it('applies a conditional update only at the expected version', async () => {
+    const created = await create.execute(alice, aDraft());
+    const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 7 }));
+    expect(error).to.be.instanceOf(ConflictError);
+    expect((error as ConflictError).code).to.equal('version_mismatch');
+    const updated = await update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 1 });
+    expect(updated.version).to.equal(2);
+  });
+});

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/adapters/embedded-postgres/embedded-database.js';
+import { mikroOrmOptions } from '../../src/adapters/mikro-orm/mikro-orm-options.js';
+
+/**
+ * One fresh, migrated database per test run on the server named by TEST_DATABASE_URL (or
+ * DATABASE_URL), else on an embedded PostgreSQL in a temporary folder. Started on first use and
+ * dropped when the run ends, so runs never see each other's rows.
+ */
+interface TestDatabase {
+  readonly url: string;
+  readonly serverUrl: string;
+  readonly name: string;
+  readonly embedded?: EmbeddedDatabase;
+  readonly tempDir?: string;
+}
+
+let pending: Promise<TestDatabase> | undefined;
+
+export function testDatabaseUrl(): Promise<string> {
+  pending ??= createTestDatabase();
+  return pending.then((db) => db.url);
+}
+
+export async function dropTestDatabase(): Promise<void> {
+  if (!pending) return;
+  const db = await pending;
+  pending = undefined;
+  await withClient(db.serverUrl, (client) => client.query(`drop database if exists "${db.name}" with (force)`));
+  await db.embedded?.stop();
+  if (db.tempDir) await rm(db.tempDir, { recursive: true, force: true });
+}
+
+async function createTestDatabase(): Promise<TestDatabase> {
+  const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  let embedded: EmbeddedDatabase | undefined;
+  let tempDir: string | undefined;
+  let serverUrl: string;
+  if (configured) {
+    serverUrl = configured;
+  } else {
+    tempDir = await mkdtemp(path.join(tmpdir(), 'opportunities-test-'));
+    embedded = await startEmbeddedDatabase({ dataDir: tempDir, port: await freePort(), database: 'postgres' });
+    serverUrl = embedded.url;
+  }
+  const name = `opportunities_test_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`create database "${name}"`));
+  const url = withDatabase(serverUrl, name);
+  const orm = await MikroORM.init(mikroOrmOptions({ url }));
+  await orm.migrator.up();
+  await orm.close();
+  return { url, serverUrl, name, ...(embedded ? { embedded } : {}), ...(tempDir ? { tempDir } : {}) };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
