@@ -52,10 +52,10 @@ export function buildContainer(adapters: Adapters): Container {
   container.bind(TOKENS.GetOpportunity).toResolvedValue((r: OpportunityRepository) => new GetOpportunity(r), [...repo]);
   container
     .bind(TOKENS.UpdateOpportunity)
-    .toResolvedValue((r: OpportunityRepository, clock: Clock) => new UpdateOpportunity(r, clock), [
-      TOKENS.OpportunityRepository,
-      TOKENS.Clock,
-    ]);
+    .toResolvedValue(
+      (r: OpportunityRepository, clock: Clock) => new UpdateOpportunity(r, clock),
+      [TOKENS.OpportunityRepository, TOKENS.Clock],
+    );
   container
     .bind(TOKENS.DeleteOpportunity)
     .toResolvedValue((r: OpportunityRepository) => new DeleteOpportunity(r), [...repo]);

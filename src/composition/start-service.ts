@@ -28,7 +28,12 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
     const orm = await MikroORM.init(
-      mikroOrmOptions({ url: databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs }),
+      mikroOrmOptions({
+        url: databaseUrl,
+        poolSize: config.dbPoolSize,
+        statementTimeoutMs: config.dbStatementTimeoutMs,
+        log: (message) => logger.debug({ component: 'mikro-orm' }, message),
+      }),
     );
     cleanups.unshift(() => orm.close());
     if (config.migrateOnStart) {
@@ -68,8 +73,15 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   }
 }
 
-async function embedded(config: AppConfig, logger: Logger, cleanups: (() => Promise<void>)[]): Promise<EmbeddedDatabase> {
-  logger.info({ dataDir: config.dataDir, port: config.embeddedDbPort }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+async function embedded(
+  config: AppConfig,
+  logger: Logger,
+  cleanups: (() => Promise<void>)[],
+): Promise<EmbeddedDatabase> {
+  logger.info(
+    { dataDir: config.dataDir, port: config.embeddedDbPort },
+    'DATABASE_URL is not set: starting the embedded PostgreSQL',
+  );
   const database = await startEmbeddedDatabase({
     dataDir: config.dataDir,
     port: config.embeddedDbPort,

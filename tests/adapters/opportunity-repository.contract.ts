@@ -91,7 +91,9 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
       expect(ids(back)).to.deep.equal(newestFirst.slice(1, 3));
       expect(back.hasMore).to.equal(true);
 
-      expect(ids(await repo.list({ category: 'odd' }, { limit: 10 }))).to.deep.equal([all[1], all[3], all[5]].map((o) => o?.id));
+      expect(ids(await repo.list({ category: 'odd' }, { limit: 10 }))).to.deep.equal(
+        [all[1], all[3], all[5]].map((o) => o?.id),
+      );
       expect(ids(await repo.list({ createdBy: 'alice', category: 'even' }, { limit: 10 }))).to.deep.equal(
         [all[0], all[2]].map((o) => o?.id),
       );
@@ -110,13 +112,33 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
         if (!slice.hasMore || !last) break;
         page = { limit: 2, after: position(last) };
       }
-      expect(seen).to.deep.equal(same.map((o) => o.id).sort().reverse());
+      expect(seen).to.deep.equal(
+        same
+          .map((o) => o.id)
+          .sort()
+          .reverse(),
+      );
     });
 
     it('searches title, tags and description, most relevant first', async () => {
-      const inTitle = anOpportunity({ title: 'Piano teacher wanted', description: 'Weekly lessons.', tags: [], minutesAgo: 3 });
-      const inTag = anOpportunity({ title: 'Music school helper', description: 'Assist staff.', tags: ['piano'], minutesAgo: 2 });
-      const inBody = anOpportunity({ title: 'Event crew', description: 'Move a piano on stage.', tags: [], minutesAgo: 1 });
+      const inTitle = anOpportunity({
+        title: 'Piano teacher wanted',
+        description: 'Weekly lessons.',
+        tags: [],
+        minutesAgo: 3,
+      });
+      const inTag = anOpportunity({
+        title: 'Music school helper',
+        description: 'Assist staff.',
+        tags: ['piano'],
+        minutesAgo: 2,
+      });
+      const inBody = anOpportunity({
+        title: 'Event crew',
+        description: 'Move a piano on stage.',
+        tags: [],
+        minutesAgo: 1,
+      });
       const unrelated = anOpportunity({ title: 'Dog walker', description: 'Walk dogs.', tags: ['pets'] });
       for (const opportunity of [inTitle, inTag, inBody, unrelated]) await repo.add(opportunity);
 
@@ -135,10 +157,18 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
       const first = await repo.search('garden', {}, { limit: 2 });
       const last = first.items[1];
       expect(first.hasMore).to.equal(true);
-      const rest = await repo.search('garden', {}, {
-        limit: 10,
-        after: { createdAt: last?.opportunity.createdAt as Date, id: last?.opportunity.id as string, rank: last?.rank as number },
-      });
+      const rest = await repo.search(
+        'garden',
+        {},
+        {
+          limit: 10,
+          after: {
+            createdAt: last?.opportunity.createdAt as Date,
+            id: last?.opportunity.id as string,
+            rank: last?.rank as number,
+          },
+        },
+      );
       const seen = [...first.items, ...rest.items].map((hit) => hit.opportunity.id);
       expect(new Set(seen).size).to.equal(5);
       expect(rest.hasMore).to.equal(false);

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/adapters/embedded-postgres/embedded-database.js';
+import {
+  type EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from '../../src/adapters/embedded-postgres/embedded-database.js';
 import { mikroOrmOptions } from '../../src/adapters/mikro-orm/mikro-orm-options.js';
 
 /**

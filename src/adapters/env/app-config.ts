@@ -65,7 +65,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
   const algorithm = text(env, 'JWT_ALGORITHM') ?? 'HS256';
   if (!HS.test(algorithm) && !ASYMMETRIC.test(algorithm)) {
-    throw new ConfigError(`JWT_ALGORITHM must be one of HS256/384/512, RS256/384/512, ES256/384/512, got "${algorithm}"`);
+    throw new ConfigError(
+      `JWT_ALGORITHM must be one of HS256/384/512, RS256/384/512, ES256/384/512, got "${algorithm}"`,
+    );
   }
   const jwt: JwtConfig = {
     algorithm,

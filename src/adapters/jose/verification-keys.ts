@@ -25,7 +25,9 @@ export async function loadVerificationKeys(settings: KeySettings): Promise<Verif
     return Promise.all(secrets.map((secret) => importHmacKey(secret, algorithm)));
   }
   if (settings.publicKey) {
-    const pem = settings.publicKey.includes('-----BEGIN') ? settings.publicKey : await readFile(settings.publicKey, 'utf8');
+    const pem = settings.publicKey.includes('-----BEGIN')
+      ? settings.publicKey
+      : await readFile(settings.publicKey, 'utf8');
     return [await importSPKI(pem, algorithm)];
   }
   if (settings.jwksUrl) {

@@ -1,8 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import {
-  type AccessTokenVerifier,
-  TokenRejectedError,
-} from '../../application/ports/access-token-verifier.port.js';
+import { type AccessTokenVerifier, TokenRejectedError } from '../../application/ports/access-token-verifier.port.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Logger } from '../logging/logger.port.js';
 import { HttpProblem } from './problem.js';
@@ -19,7 +16,10 @@ const SCHEME = 'Bearer';
 export function authentication(verifier: AccessTokenVerifier, logger: Logger): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
-    const parts = header.trim().split(/\s+/).filter((part) => part.length > 0);
+    const parts = header
+      .trim()
+      .split(/\s+/)
+      .filter((part) => part.length > 0);
     if (parts.length > 0 && parts[0] === SCHEME) {
       if (parts.length !== 2) {
         logRefusal(logger, ctx, 'bad_authorization_header');

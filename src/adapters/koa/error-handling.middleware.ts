@@ -22,7 +22,10 @@ export function errorHandling(logger: Logger): Middleware {
         writeProblem(ctx, routingProblem(ctx.status, ctx.method));
       }
     } catch (error) {
-      writeProblem(ctx, toProblem(error, () => logger.error({ err: error, requestId: ctx.state.requestId }, 'unhandled error')));
+      writeProblem(
+        ctx,
+        toProblem(error, () => logger.error({ err: error, requestId: ctx.state.requestId }, 'unhandled error')),
+      );
     }
   };
 }
@@ -47,7 +50,12 @@ function toProblem(error: unknown, logUnexpected: () => void): Problem {
     return { status, ...known, detail: clientMessage(status) };
   }
   logUnexpected();
-  return { status: 500, code: 'internal_error', title: 'Internal server error', detail: 'An unexpected error occurred' };
+  return {
+    status: 500,
+    code: 'internal_error',
+    title: 'Internal server error',
+    detail: 'An unexpected error occurred',
+  };
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -4,7 +4,10 @@ import type { FieldIssue } from '../../domain/domain-errors.js';
 import type { RuleResult } from '../../domain/opportunity/opportunity-rules.js';
 
 /** An io-ts codec that checks the wire type, then applies a domain rule (so rules live once). */
-export function ruled<I, A>(base: t.Type<I, unknown, unknown>, rule: (input: I) => RuleResult<A>): t.Type<A, unknown, unknown> {
+export function ruled<I, A>(
+  base: t.Type<I, unknown, unknown>,
+  rule: (input: I) => RuleResult<A>,
+): t.Type<A, unknown, unknown> {
   return new t.Type<A, unknown, unknown>(
     base.name,
     (u): u is A => base.is(u) && rule(u).ok,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
@@ -8,7 +7,6 @@ import type { Logger } from '../logging/logger.port.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
-import { HttpProblem } from './problem.js';
 
 export interface KoaAppDependencies {
   readonly useCases: OpportunityUseCases;
@@ -31,19 +29,6 @@ const requestId: Middleware = async (ctx, next) => {
   await next();
 };
 
-/** Write endpoints only take JSON; anything else is a 415 rather than a confusing 400. */
-const jsonOnly: Middleware = async (ctx, next) => {
-  if ((ctx.method === 'POST' || ctx.method === 'PUT') && !ctx.is('application/json')) {
-    throw new HttpProblem({
-      status: 415,
-      code: 'unsupported_media_type',
-      title: 'Unsupported media type',
-      detail: 'Send the request body as application/json',
-    });
-  }
-  await next();
-};
-
 export function createKoaApp(deps: KoaAppDependencies): Koa {
   const app = new Koa();
   app.silent = true; // errors are logged by errorHandling, with the request id
@@ -55,15 +40,13 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
     ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
   });
 
-  const api = opportunityRoutes(deps.useCases);
+  const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
   const scope = deps.requestScope;
   const inScope: Middleware = scope ? (ctx, next) => scope(() => next()) : (_ctx, next) => next();
 
   app.use(requestId);
   app.use(errorHandling(deps.logger));
   app.use(health.routes());
-  app.use(jsonOnly);
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimitBytes ?? 64 * 1024 }));
   app.use(authentication(deps.verifier, deps.logger));
   app.use(inScope);
   app.use(api.routes());

@@ -52,7 +52,9 @@ function checkLimit(value: string): RuleResult<number> {
 }
 
 function checkUserId(value: string): RuleResult<string> {
-  return value.length >= 1 && value.length <= 255 ? { ok: true, value } : { ok: false, message: 'must be 1 to 255 characters' };
+  return value.length >= 1 && value.length <= 255
+    ? { ok: true, value }
+    : { ok: false, message: 'must be 1 to 255 characters' };
 }
 
 const listFields = {

@@ -39,7 +39,8 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
 export function presentPage<T>(ctx: Context, page: Page<T>, present: (item: T) => OpportunityJson) {
   const link = (cursor: Page<T>['next']): string | null => {
     if (!cursor) return null;
-    const url = new URL(ctx.originalUrl, ctx.origin);
+    // Koa 3's ctx.origin is the Origin request header, not this server's origin.
+    const url = new URL(ctx.originalUrl, `${ctx.protocol}://${ctx.host}`);
     url.searchParams.set('cursor', encodeCursor(cursor));
     return url.toString();
   };

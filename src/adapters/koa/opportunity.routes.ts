@@ -1,5 +1,6 @@
+import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type * as t from 'io-ts';
 import type { CreateOpportunity } from '../../application/opportunity/create-opportunity.use-case.js';
 import type { DeleteOpportunity } from '../../application/opportunity/delete-opportunity.use-case.js';
@@ -14,7 +15,7 @@ import { decodeCursor } from './cursor-codec.js';
 import { decodeAll } from './io-ts-support.js';
 import { CategoryParam, IdParam, ListQuery, OpportunityBody, SearchQuery } from './opportunity-codecs.js';
 import { presentOpportunity, presentPage } from './opportunity-presenter.js';
-import { validationProblem } from './problem.js';
+import { HttpProblem, validationProblem } from './problem.js';
 
 export interface OpportunityUseCases {
   readonly create: CreateOpportunity;
@@ -61,8 +62,31 @@ function expectedVersion(ctx: Context): number | undefined {
 
 const etag = (version: number): string => `"${version}"`;
 
-export function opportunityRoutes(useCases: OpportunityUseCases): Router {
+/** Write endpoints need a token before anything else is looked at (no body parsing for strangers). */
+const authenticated: Middleware = async (ctx, next) => {
+  ctx.state.actor = requireActor(ctx);
+  await next();
+};
+
+/** Write endpoints only take JSON; anything else is a 415 rather than a confusing 400. */
+function jsonBody(limitBytes: number): Middleware {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes });
+  return async (ctx, next) => {
+    if (!ctx.is('application/json')) {
+      throw new HttpProblem({
+        status: 415,
+        code: 'unsupported_media_type',
+        title: 'Unsupported media type',
+        detail: 'Send the request body as application/json',
+      });
+    }
+    await parse(ctx, next);
+  };
+}
+
+export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes: number): Router {
   const router = new Router({ prefix: OPPORTUNITIES_PATH });
+  const json = jsonBody(bodyLimitBytes);
 
   router.get('/', async (ctx) => {
     const query = decode(ListQuery, ctx.query);
@@ -90,7 +114,7 @@ export function opportunityRoutes(useCases: OpportunityUseCases): Router {
     ctx.body = presentOpportunity(opportunity);
   });
 
-  router.post('/', async (ctx) => {
+  router.post('/', authenticated, json, async (ctx) => {
     const actor = requireActor(ctx);
     const body = decode(OpportunityBody, ctx.request.body);
     const opportunity = await useCases.create.execute(actor, body);
@@ -100,7 +124,7 @@ export function opportunityRoutes(useCases: OpportunityUseCases): Router {
     ctx.body = presentOpportunity(opportunity);
   });
 
-  router.put('/:id', async (ctx) => {
+  router.put('/:id', authenticated, json, async (ctx) => {
     const actor = requireActor(ctx);
     const id = decode(IdParam, ctx.params.id, 'id');
     const draft = decode(OpportunityBody, ctx.request.body);

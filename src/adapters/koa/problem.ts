@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { DomainError, type DomainErrorKind, type FieldIssue, ValidationError } from '../../domain/domain-errors.js';
+import type { DomainError } from '../../domain/domain-errors.js';
+import { type DomainErrorKind, type FieldIssue, ValidationError } from '../../domain/domain-errors.js';
 
 /** An RFC 9457 problem document plus the stable `code` (and DRF's `detail`) the app parses. */
 export interface Problem {

@@ -1,4 +1,9 @@
-import { type EntityManager, type MikroORM, RequestContext, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import {
+  type EntityManager,
+  type MikroORM,
+  RequestContext,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/postgresql';
 import { ConflictError } from '../../domain/domain-errors.js';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type {
@@ -67,7 +72,10 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
   async search(text: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>> {
     const query = keysetQuery({ select: COLUMNS, filters, page, search: text });
     const rows = await this.em().execute<Record<string, unknown>[]>(query.sql, query.params);
-    return this.slice(rows, query.reversed, page.limit, (row) => ({ opportunity: this.hydrate(row), rank: Number(row.rank) }));
+    return this.slice(rows, query.reversed, page.limit, (row) => ({
+      opportunity: this.hydrate(row),
+      rank: Number(row.rank),
+    }));
   }
 
   private hydrate(row: Record<string, unknown>): Opportunity {

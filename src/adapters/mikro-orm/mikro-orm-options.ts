@@ -8,6 +8,8 @@ export interface DatabaseSettings {
   readonly poolSize?: number;
   /** Server-side cap so one slow query cannot hold a connection forever. */
   readonly statementTimeoutMs?: number;
+  /** Where the ORM's own messages (e.g. the migrator's progress) go; silent by default. */
+  readonly log?: (message: string) => void;
 }
 
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
@@ -30,5 +32,6 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     // Entities are defined in code; never scan folders at start-up.
     discovery: { warnWhenNoEntities: true },
     debug: false,
+    logger: settings.log ?? (() => undefined),
   });
 }

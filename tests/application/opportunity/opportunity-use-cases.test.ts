@@ -4,12 +4,7 @@ import { CreateOpportunity } from '../../../src/application/opportunity/create-o
 import { DeleteOpportunity } from '../../../src/application/opportunity/delete-opportunity.use-case.js';
 import { GetOpportunity } from '../../../src/application/opportunity/get-opportunity.use-case.js';
 import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '../../../src/domain/domain-errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/domain/domain-errors.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -68,9 +63,9 @@ describe('Opportunity use cases (in-memory adapters)', () => {
 
   it('forbids other users and lets an admin act on anything', async () => {
     const created = await create.execute(alice, aDraft());
-    expect(await rejection(update.execute(bob, { id: created.id, draft: aDraft({ title: 'Hijack' }) }))).to.be.instanceOf(
-      ForbiddenError,
-    );
+    expect(
+      await rejection(update.execute(bob, { id: created.id, draft: aDraft({ title: 'Hijack' }) })),
+    ).to.be.instanceOf(ForbiddenError);
     expect(await rejection(remove.execute(bob, created.id))).to.be.instanceOf(ForbiddenError);
     expect((await get.execute(created.id)).title).to.equal(aDraft().title);
 

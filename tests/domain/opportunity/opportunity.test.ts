@@ -3,7 +3,11 @@ import { ForbiddenError, ValidationError } from '../../../src/domain/domain-erro
 import { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { admin, aDraft, alice, bob } from '../../support/builders.js';
 
-const origin = { id: '00000000-0000-4000-8000-000000000001', createdBy: 'alice', now: new Date('2026-11-01T00:00:00Z') };
+const origin = {
+  id: '00000000-0000-4000-8000-000000000001',
+  createdBy: 'alice',
+  now: new Date('2026-11-01T00:00:00Z'),
+};
 
 function issuesOf(action: () => unknown): { field: string; message: string }[] {
   try {
@@ -77,7 +81,9 @@ describe('Opportunity', () => {
 
   it('refuses one character past each limit', () => {
     expect(issuesOf(() => Opportunity.create(aDraft({ title: 't'.repeat(201) }), origin))[0]?.field).to.equal('title');
-    expect(issuesOf(() => Opportunity.create(aDraft({ category: 'a'.repeat(51) }), origin))[0]?.field).to.equal('category');
+    expect(issuesOf(() => Opportunity.create(aDraft({ category: 'a'.repeat(51) }), origin))[0]?.field).to.equal(
+      'category',
+    );
     expect(issuesOf(() => Opportunity.create(aDraft({ tags: ['x'.repeat(41)] }), origin))[0]?.field).to.equal('tags');
     expect(issuesOf(() => Opportunity.create(aDraft({ tags: [''] }), origin))[0]?.field).to.equal('tags');
     expect(issuesOf(() => Opportunity.create(aDraft({ deadline: '2026-1-1' }), origin))[0]?.field).to.equal('deadline');
@@ -86,7 +92,10 @@ describe('Opportunity', () => {
   it('revises every editable field, bumps the version and keeps its creator', () => {
     const opportunity = Opportunity.create(aDraft(), origin);
     const later = new Date('2026-11-02T00:00:00Z');
-    opportunity.revise(aDraft({ title: 'New title', status: 'closed', location: null, tags: [], deadline: null }), later);
+    opportunity.revise(
+      aDraft({ title: 'New title', status: 'closed', location: null, tags: [], deadline: null }),
+      later,
+    );
     expect(opportunity.toSnapshot()).to.deep.include({
       title: 'New title',
       status: 'closed',

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { loadConfig } from '../../src/adapters/env/app-config.js';
+import { type RunningService, startService } from '../../src/composition/start-service.js';
+import { RecordingLogger } from './recording-logger.js';
+import { signSimplejwtAccessToken, type SimplejwtClaims } from './simplejwt-token.js';
+import { testDatabaseUrl } from './test-database.js';
+
+export const TEST_SECRET = 'test-secret-for-the-opportunities-service-0123456789';
+
+export interface TestService {
+  readonly service: RunningService;
+  readonly logger: RecordingLogger;
+  readonly url: string;
+  tokenFor(claims: SimplejwtClaims): Promise<string>;
+  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  truncate(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The real service (Koa + MikroORM + jose) on the run's test database, on a free port. */
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const databaseUrl = await testDatabaseUrl();
+  const logger = new RecordingLogger();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_SECRET,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MIGRATE_ON_START: 'false',
+    ...env,
+  });
+  const service = await startService(config, logger);
+  return {
+    service,
+    logger,
+    url: service.url,
+    tokenFor: (claims) => signSimplejwtAccessToken(env.JWT_SECRET ?? TEST_SECRET, claims),
+    request: (path, init = {}) => {
+      const { token, json, headers, ...rest } = init;
+      const allHeaders = new Headers(headers);
+      if (token !== undefined) allHeaders.set('authorization', `Bearer ${token}`);
+      if (json !== undefined) allHeaders.set('content-type', 'application/json');
+      return fetch(`${service.url}${path}`, {
+        ...rest,
+        headers: allHeaders,
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      });
+    },
+    truncate: async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query('truncate opportunity');
+      await client.end();
+    },
+    stop: () => service.stop(),
+  };
+}
