@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
-import type { AppConfig } from '../adapters/env/app-config.js';
+import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
 import { developmentSecret } from '../adapters/env/development-secret.js';
 import { JoseAccessTokenVerifier } from '../adapters/jose/jose-access-token-verifier.js';
 import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
@@ -42,6 +42,10 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     }
 
     const secret = config.jwt.secret ?? (await developmentSecretFor(config, logger));
+    if (isHmac(config.jwt.algorithm) && secret.length < 32) {
+      // Production refuses this at configuration time; elsewhere it is allowed but called out.
+      logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
+    }
     const keys = await loadVerificationKeys({ ...config.jwt, secret });
     const verifier = new JoseAccessTokenVerifier({
       algorithm: config.jwt.algorithm,

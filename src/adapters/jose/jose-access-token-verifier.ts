@@ -1,4 +1,4 @@
-import { type CryptoKey, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { type CryptoKey, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import {
   type AccessTokenVerifier,
   TokenRejectedError,
@@ -34,7 +34,17 @@ const ACCESS = 'access';
  * signature and registered claims first, then `exp`, the token id, the token type and the user id.
  */
 export class JoseAccessTokenVerifier implements AccessTokenVerifier {
-  constructor(private readonly settings: JoseVerifierSettings) {}
+  /** Built once: verification options are the same for every request. */
+  private readonly options: JWTVerifyOptions;
+
+  constructor(private readonly settings: JoseVerifierSettings) {
+    this.options = {
+      algorithms: [settings.algorithm],
+      clockTolerance: settings.leewaySeconds,
+      ...(settings.audience === undefined ? {} : { audience: settings.audience }),
+      ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
+    };
+  }
 
   async verify(token: string): Promise<VerifiedAccessToken> {
     if (token.length > this.settings.maxTokenBytes) throw new TokenRejectedError('too_large');
@@ -48,20 +58,14 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
     let lastError: unknown;
     for (const key of settings.keys) {
       try {
-        const options = {
-          algorithms: [settings.algorithm],
-          clockTolerance: settings.leewaySeconds,
-          currentDate: new Date(now),
-          ...(settings.audience === undefined ? {} : { audience: settings.audience }),
-          ...(settings.issuer === undefined ? {} : { issuer: settings.issuer }),
-        };
+        const options = settings.now ? { ...this.options, currentDate: new Date(now) } : this.options;
         const { payload } =
           typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
         // jose only checks `iat` against the clock when a maximum age is set, and there must be no
         // maximum age here (simplejwt keeps the login `iat` in refreshed tokens). PyJWT refuses an
         // `iat` in the future, so do the same.
         if (payload.iat !== undefined && payload.iat > now / 1000 + settings.leewaySeconds) {
-          throw new TokenRejectedError('issued_in_future');
+          throw new TokenRejectedError('issued_in_future', loggableClaims(payload, settings.claims));
         }
         return payload;
       } catch (error) {
@@ -70,17 +74,14 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
         if (!(error instanceof errors.JWSSignatureVerificationFailed)) break;
       }
     }
-    throw toRejection(lastError);
+    throw toRejection(lastError, settings.claims);
   }
 
   private checkClaims(payload: JWTPayload): VerifiedAccessToken {
     const names = this.settings.claims;
     const tokenId = payload[names.tokenId];
     const userIdClaim = payload[names.userId];
-    const trusted = {
-      ...(typeof tokenId === 'string' ? { tokenId } : {}),
-      ...(typeof userIdClaim === 'string' || typeof userIdClaim === 'number' ? { userId: String(userIdClaim) } : {}),
-    };
+    const trusted = loggableClaims(payload, names);
     const reject = (reason: TokenRejectionReason): never => {
       throw new TokenRejectedError(reason, trusted);
     };
@@ -105,27 +106,39 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
   }
 }
 
-function toRejection(error: unknown): Error {
+/** The claims a refusal may log: only ever taken from a payload whose signature was valid. */
+function loggableClaims(payload: JWTPayload, names: ClaimNames): { tokenId?: string; userId?: string } {
+  const tokenId = payload[names.tokenId];
+  const userId = readUserId(payload[names.userId]);
+  return {
+    ...(typeof tokenId === 'string' ? { tokenId: tokenId.slice(0, 64) } : {}),
+    ...(userId === null ? {} : { userId }),
+  };
+}
+
+function toRejection(error: unknown, names: ClaimNames): Error {
   if (error instanceof TokenRejectedError) return error;
-  if (error instanceof errors.JWTExpired) return new TokenRejectedError('expired');
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejectedError('bad_signature');
-  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenRejectedError('unsupported_algorithm');
-  if (error instanceof errors.JOSENotSupported) return new TokenRejectedError('unsupported_header');
+  // jose raises these two only after the signature checked out.
+  const signed = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed;
+  const trusted = signed ? loggableClaims(error.payload, names) : {};
+  const reject = (reason: TokenRejectionReason) => new TokenRejectedError(reason, trusted);
+  if (error instanceof errors.JWTExpired) return reject('expired');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return reject('bad_signature');
+  if (error instanceof errors.JOSEAlgNotAllowed) return reject('unsupported_algorithm');
+  if (error instanceof errors.JOSENotSupported) return reject('unsupported_header');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return new TokenRejectedError('unknown_key');
+    return reject('unknown_key');
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new TokenRejectedError('key_unavailable');
-  }
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return reject('key_unavailable');
   if (error instanceof errors.JWTClaimValidationFailed) {
     const byClaim: Record<string, TokenRejectionReason> = {
       nbf: 'not_yet_valid',
       aud: 'bad_audience',
       iss: 'bad_issuer',
     };
-    return new TokenRejectedError(byClaim[error.claim] ?? 'invalid_claim');
+    return reject(byClaim[error.claim] ?? 'invalid_claim');
   }
-  if (error instanceof errors.JOSEError) return new TokenRejectedError('malformed');
+  if (error instanceof errors.JOSEError) return reject('malformed');
   // Anything else (a bug, a key that failed to load) is not the client's fault: let it surface.
   return error instanceof Error ? error : new Error(String(error));
 }
