@@ -11,7 +11,7 @@ import type { Clock } from '../application/ports/clock.port.js';
 import type { HealthCheck } from '../application/ports/health-check.port.js';
 import type { IdGenerator } from '../application/ports/id-generator.port.js';
 import type { OpportunityRepository } from '../domain/opportunity/opportunity-repository.port.js';
-import { createKoaApp } from '../adapters/koa/koa-app.js';
+import { createKoaApp, type KoaAppDependencies } from '../adapters/koa/koa-app.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { CryptoIdGenerator } from '../adapters/system/crypto-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
@@ -25,8 +25,8 @@ export interface Adapters {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
-  readonly requestScope?: (work: () => Promise<void>) => Promise<void>;
-  readonly bodyLimitBytes?: number;
+  /** HTTP-only options: metrics, rate limiting, request scope, limits, proxy and CORS settings. */
+  readonly http?: Omit<KoaAppDependencies, 'useCases' | 'verifier' | 'health' | 'logger'>;
 }
 
 /**
@@ -79,8 +79,7 @@ export function buildContainer(adapters: Adapters): Container {
       verifier: context.get(TOKENS.AccessTokenVerifier),
       health: context.get(TOKENS.HealthCheck),
       logger: context.get(TOKENS.Logger),
-      ...(adapters.requestScope ? { requestScope: adapters.requestScope } : {}),
-      ...(adapters.bodyLimitBytes ? { bodyLimitBytes: adapters.bodyLimitBytes } : {}),
+      ...adapters.http,
     }),
   );
   return container;

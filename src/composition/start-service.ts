@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
+import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
 import { developmentSecret } from '../adapters/env/development-secret.js';
@@ -11,20 +12,29 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
+import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
+import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
+import { drain, listen } from './http-server.js';
+import { metricsApp } from './metrics-app.js';
 
 export interface RunningService {
   readonly url: string;
+  readonly metricsUrl: string | undefined;
   readonly server: Server;
   readonly app: Koa;
   readonly orm: MikroORM;
+  /** Graceful: stop accepting, finish in-flight requests (bounded), then close the database. */
   stop(): Promise<void>;
 }
 
-/** Connects the real adapters (PostgreSQL via MikroORM, jose, Koa) and starts listening. */
+type Cleanup = () => Promise<void>;
+
+/** Connects the real adapters (PostgreSQL via MikroORM, jose, Koa…) and starts listening. */
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: Cleanup[] = [];
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
     const orm = await MikroORM.init(
@@ -32,6 +42,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         url: databaseUrl,
         poolSize: config.dbPoolSize,
         statementTimeoutMs: config.dbStatementTimeoutMs,
+        connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
     );
@@ -41,47 +52,97 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     }
 
-    const secret = config.jwt.secret ?? (await developmentSecretFor(config, logger));
-    if (isHmac(config.jwt.algorithm) && secret.length < 32) {
-      // Production refuses this at configuration time; elsewhere it is allowed but called out.
-      logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
-    }
-    const keys = await loadVerificationKeys({ ...config.jwt, secret });
-    const verifier = new JoseAccessTokenVerifier({
-      algorithm: config.jwt.algorithm,
-      keys,
-      leewaySeconds: config.jwt.leewaySeconds,
-      ...(config.jwt.audience ? { audience: config.jwt.audience } : {}),
-      ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}),
-      claims: { userId: config.jwt.userIdClaim, tokenType: config.jwt.tokenTypeClaim, tokenId: config.jwt.jtiClaim },
-      maxTokenBytes: config.jwt.maxTokenBytes,
-    });
+    const verifier = await tokenVerifier(config, logger);
+    const metrics = config.ops.metricsEnabled ? new PrometheusMetrics(() => poolState(orm)) : undefined;
+    const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger) : undefined;
+    if (rateLimitStore?.close) cleanups.push(() => rateLimitStore.close?.() ?? Promise.resolve());
 
+    let stopping = false;
+    const { ops } = config;
+    const metricsEndpoint = metrics
+      ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
+      : undefined;
     const container = buildContainer({
       opportunities: new MikroOrmOpportunityRepository(orm),
       verifier,
       health: new MikroOrmHealthCheck(orm),
       logger,
-      requestScope: (work) => RequestContext.create(orm.em, work),
-      bodyLimitBytes: config.bodyLimitBytes,
+      http: {
+        ...(metrics ? { metrics } : {}),
+        ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
+        ...(rateLimitStore
+          ? {
+              rateLimit: {
+                store: rateLimitStore,
+                policy: {
+                  read: { limit: ops.rateLimitReads, windowMs: ops.rateLimitWindowMs },
+                  write: { limit: ops.rateLimitWrites, windowMs: ops.rateLimitWindowMs },
+                },
+              },
+            }
+          : {}),
+        requestScope: (work) => RequestContext.create(orm.em, work),
+        bodyLimitBytes: config.bodyLimitBytes,
+        trustProxy: ops.trustProxy,
+        corsOrigins: ops.corsOrigins,
+        isStopping: () => stopping,
+      },
     });
     const app = container.get<Koa>(TOKENS.HttpApp);
-    const server = await listen(app, config.host, config.port);
-    cleanups.unshift(() => close(server));
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    return { url, server, app, orm, stop: () => runAll(cleanups) };
+    const server = await listen(app, config.host, config.port, ops);
+    cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
+    let metricsUrl: string | undefined;
+    if (metricsEndpoint && ops.metricsPort !== 0) {
+      const metricsServer = await listen(metricsApp(metricsEndpoint), config.host, ops.metricsPort);
+      cleanups.unshift(() => drain(metricsServer, 1_000));
+      metricsUrl = urlOf(metricsServer, config.host);
+    }
+    const stop = async () => {
+      stopping = true;
+      await runAll(cleanups);
+    };
+    return { url: urlOf(server, config.host), metricsUrl, server, app, orm, stop };
   } catch (error) {
     await runAll(cleanups).catch(() => undefined);
     throw error;
   }
 }
 
-async function embedded(
-  config: AppConfig,
-  logger: Logger,
-  cleanups: (() => Promise<void>)[],
-): Promise<EmbeddedDatabase> {
+async function tokenVerifier(config: AppConfig, logger: Logger): Promise<JoseAccessTokenVerifier> {
+  const { jwt } = config;
+  const secret = isHmac(jwt.algorithm) ? (jwt.secret ?? (await developmentSecretFor(config, logger))) : undefined;
+  if (secret !== undefined && secret.length < 32) {
+    // Production refuses this at configuration time; elsewhere it is allowed but called out.
+    logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
+  }
+  return new JoseAccessTokenVerifier({
+    algorithm: jwt.algorithm,
+    keys: await loadVerificationKeys({ ...jwt, secret }),
+    leewaySeconds: jwt.leewaySeconds,
+    ...(jwt.audience ? { audience: jwt.audience } : {}),
+    ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+    claims: { userId: jwt.userIdClaim, tokenType: jwt.tokenTypeClaim, tokenId: jwt.jtiClaim },
+    maxTokenBytes: jwt.maxTokenBytes,
+  });
+}
+
+async function rateLimitStoreFor(config: AppConfig, logger: Logger): Promise<RateLimitStore> {
+  if (!config.ops.redisUrl) return new InMemoryRateLimitStore();
+  const store = new RedisRateLimitStore(config.ops.redisUrl, config.ops.redisKeyPrefix);
+  if (await store.ready(1_000)) {
+    logger.info('rate limits are shared through Redis (REDIS_URL)');
+  } else {
+    logger.warn('Redis (REDIS_URL) is not reachable yet: rate limiting fails open until it is');
+  }
+  return store;
+}
+
+async function poolState(orm: MikroORM) {
+  const pool = await orm.em.getConnection().getNativeClient();
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
+async function embedded(config: AppConfig, logger: Logger, cleanups: Cleanup[]): Promise<EmbeddedDatabase> {
   logger.info(
     { dataDir: config.dataDir, port: config.embeddedDbPort },
     'DATABASE_URL is not set: starting the embedded PostgreSQL',
@@ -106,21 +167,11 @@ async function developmentSecretFor(config: AppConfig, logger: Logger): Promise<
   return secret;
 }
 
-function listen(app: Koa, host: string, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
-
-async function runAll(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function runAll(cleanups: Cleanup[]): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 }

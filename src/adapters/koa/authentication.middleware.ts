@@ -3,6 +3,7 @@ import { type AccessTokenVerifier, TokenRejectedError } from '../../application/
 import type { Actor } from '../../domain/actor.js';
 import type { Logger } from '../logging/logger.port.js';
 import { HttpProblem } from './problem.js';
+import type { ServiceMetrics } from './service-metrics.js';
 import { badAuthorizationHeader, notAuthenticated, tokenRefused } from './token-refusal.js';
 
 const SCHEME = 'Bearer';
@@ -13,7 +14,11 @@ const SCHEME = 'Bearer';
  * on whitespace, the scheme `Bearer` compared case-sensitively (any other scheme is ignored), and
  * exactly two parts.
  */
-export function authentication(verifier: AccessTokenVerifier, logger: Logger): Middleware {
+export function authentication(verifier: AccessTokenVerifier, logger: Logger, metrics: ServiceMetrics): Middleware {
+  const refused = (ctx: Context, reason: string, claims?: { tokenId?: string; userId?: string }) => {
+    metrics.authFailure(reason);
+    logRefusal(logger, ctx, reason, claims);
+  };
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     const parts = header
@@ -22,22 +27,27 @@ export function authentication(verifier: AccessTokenVerifier, logger: Logger): M
       .filter((part) => part.length > 0);
     if (parts.length > 0 && parts[0] === SCHEME) {
       if (parts.length !== 2) {
-        logRefusal(logger, ctx, 'bad_authorization_header');
+        refused(ctx, 'bad_authorization_header');
         throw new HttpProblem(badAuthorizationHeader());
       }
-      ctx.state.actor = await verify(verifier, logger, ctx, parts[1] as string);
+      ctx.state.actor = await verify(verifier, ctx, parts[1] as string, refused);
     }
     await next();
   };
 }
 
-async function verify(verifier: AccessTokenVerifier, logger: Logger, ctx: Context, token: string): Promise<Actor> {
+async function verify(
+  verifier: AccessTokenVerifier,
+  ctx: Context,
+  token: string,
+  refused: (ctx: Context, reason: string, claims?: { tokenId?: string; userId?: string }) => void,
+): Promise<Actor> {
   try {
     const verified = await verifier.verify(token);
     return { userId: verified.userId, role: verified.role };
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error;
-    logRefusal(logger, ctx, error.reason, error.trustedClaims);
+    refused(ctx, error.reason, error.trustedClaims);
     throw new HttpProblem(tokenRefused(error.reason));
   }
 }

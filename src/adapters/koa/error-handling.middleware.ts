@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { DependencyUnavailableError } from '../../application/dependency-unavailable.error.js';
 import { DomainError } from '../../domain/domain-errors.js';
 import type { Logger } from '../logging/logger.port.js';
 import { HttpProblem, type Problem, problemFor, writeProblem } from './problem.js';
@@ -43,6 +44,15 @@ function routingProblem(status: number, method: string): Problem {
 function toProblem(error: unknown, logUnexpected: () => void): Problem {
   if (error instanceof HttpProblem) return error.problem;
   if (error instanceof DomainError) return problemFor(error);
+  if (error instanceof DependencyUnavailableError) {
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      title: 'Service unavailable',
+      detail: 'A dependency of the service is unavailable; try again shortly',
+      headers: { 'Retry-After': '5' },
+    };
+  }
   const status = httpStatusOf(error);
   const known = status === undefined ? undefined : CLIENT_ERRORS[status];
   if (status !== undefined && known) {

@@ -3,20 +3,34 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
 import type { HealthCheck } from '../../application/ports/health-check.port.js';
+import type { RateLimitStore } from '../../application/ports/rate-limit-store.port.js';
 import type { Logger } from '../logging/logger.port.js';
+import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
+import { cors, securityHeaders } from './http-hardening.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
+import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
+import { noMetrics, type ServiceMetrics } from './service-metrics.js';
 
 export interface KoaAppDependencies {
   readonly useCases: OpportunityUseCases;
   readonly verifier: AccessTokenVerifier;
   readonly health: HealthCheck;
   readonly logger: Logger;
+  readonly metrics?: ServiceMetrics;
+  /** Serves `GET /metrics` on this app when given (Prometheus text format). */
+  readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
+  readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
   /** Runs each API request inside a per-request scope (e.g. the ORM's request context). */
   readonly requestScope?: (work: () => Promise<void>) => Promise<void>;
   readonly bodyLimitBytes?: number;
   readonly healthTimeoutMs?: number;
+  /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
+  readonly trustProxy?: boolean;
+  readonly corsOrigins?: readonly string[];
+  /** True once shutdown began: responses then close their connection. */
+  readonly isStopping?: () => boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -29,25 +43,50 @@ const requestId: Middleware = async (ctx, next) => {
   await next();
 };
 
-export function createKoaApp(deps: KoaAppDependencies): Koa {
-  const app = new Koa();
-  app.silent = true; // errors are logged by errorHandling, with the request id
-
-  const health = new Router();
-  health.get('/health', async (ctx) => {
+function operationalRoutes(deps: KoaAppDependencies): Router {
+  const router = new Router();
+  router.get('/health', async (ctx) => {
     const up = await deps.health.isHealthy(deps.healthTimeoutMs ?? 1500);
     ctx.status = up ? 200 : 503;
     ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
   });
+  // Liveness: the process answers; says nothing about dependencies, so orchestrators do not
+  // restart a healthy process because the database is down.
+  router.get('/health/live', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  const metrics = deps.metricsEndpoint;
+  if (metrics) {
+    router.get('/metrics', async (ctx) => {
+      const { contentType, body } = await metrics();
+      ctx.type = contentType;
+      ctx.body = body;
+    });
+  }
+  return router;
+}
 
+export function createKoaApp(deps: KoaAppDependencies): Koa {
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  app.silent = true; // errors are logged by errorHandling, with the request id
+  const metrics = deps.metrics ?? noMetrics;
   const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
   const scope = deps.requestScope;
-  const inScope: Middleware = scope ? (ctx, next) => scope(() => next()) : (_ctx, next) => next();
+  const inScope: Middleware = scope ? (_ctx, next) => scope(() => next()) : (_ctx, next) => next();
+  const ops = operationalRoutes(deps);
 
   app.use(requestId);
+  app.use(accessLog(deps.logger, metrics));
+  app.use(async (ctx, next) => {
+    if (deps.isStopping?.()) ctx.set('Connection', 'close');
+    await next();
+  });
+  app.use(securityHeaders);
   app.use(errorHandling(deps.logger));
-  app.use(health.routes());
-  app.use(authentication(deps.verifier, deps.logger));
+  app.use(cors(deps.corsOrigins ?? []));
+  app.use(ops.routes());
+  app.use(authentication(deps.verifier, deps.logger, metrics));
+  if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(inScope);
   app.use(api.routes());
   app.use(api.allowedMethods());

@@ -13,6 +13,7 @@ import type {
   SearchHit,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
+import { guardDatabase } from './database-errors.js';
 import { keysetQuery } from './keyset-query.js';
 
 const COLUMNS =
@@ -33,7 +34,9 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
 
   async add(opportunity: Opportunity): Promise<void> {
     try {
-      await this.em().insert(Opportunity, { ...opportunity.toSnapshot(), tags: [...opportunity.tags] });
+      await guardDatabase(() =>
+        this.em().insert(Opportunity, { ...opportunity.toSnapshot(), tags: [...opportunity.tags] }),
+      );
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new ConflictError(`Opportunity ${opportunity.id} already exists`);
@@ -44,10 +47,8 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
     const { id, createdBy: _createdBy, createdAt: _createdAt, ...changes } = opportunity.toSnapshot();
-    const affected = await this.em().nativeUpdate(
-      Opportunity,
-      { id, version: expectedVersion },
-      { ...changes, tags: [...changes.tags] },
+    const affected = await guardDatabase(() =>
+      this.em().nativeUpdate(Opportunity, { id, version: expectedVersion }, { ...changes, tags: [...changes.tags] }),
     );
     if (affected === 0) {
       throw new ConflictError(`Opportunity ${id} was changed or deleted concurrently`, 'concurrent_update');
@@ -55,23 +56,23 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await this.em().nativeDelete(Opportunity, { id })) > 0;
+    return (await guardDatabase(() => this.em().nativeDelete(Opportunity, { id }))) > 0;
   }
 
   async findById(id: string): Promise<Opportunity | null> {
     // Read paths skip the identity map: nothing here is flushed, so tracking would be pure cost.
-    return this.em().findOne(Opportunity, { id }, { disableIdentityMap: true });
+    return guardDatabase(() => this.em().findOne(Opportunity, { id }, { disableIdentityMap: true }));
   }
 
   async list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>> {
     const query = keysetQuery({ select: COLUMNS, filters, page });
-    const rows = await this.em().execute<Record<string, unknown>[]>(query.sql, query.params);
+    const rows = await guardDatabase(() => this.em().execute<Record<string, unknown>[]>(query.sql, query.params));
     return this.slice(rows, query.reversed, page.limit, (row) => this.hydrate(row));
   }
 
   async search(text: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>> {
     const query = keysetQuery({ select: COLUMNS, filters, page, search: text });
-    const rows = await this.em().execute<Record<string, unknown>[]>(query.sql, query.params);
+    const rows = await guardDatabase(() => this.em().execute<Record<string, unknown>[]>(query.sql, query.params));
     return this.slice(rows, query.reversed, page.limit, (row) => ({
       opportunity: this.hydrate(row),
       rank: Number(row.rank),

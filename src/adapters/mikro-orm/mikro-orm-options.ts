@@ -8,6 +8,8 @@ export interface DatabaseSettings {
   readonly poolSize?: number;
   /** Server-side cap so one slow query cannot hold a connection forever. */
   readonly statementTimeoutMs?: number;
+  /** How long a request waits for a connection before failing (fast 503s when the database is down). */
+  readonly connectTimeoutMs?: number;
   /** Where the ORM's own messages (e.g. the migrator's progress) go; silent by default. */
   readonly log?: (message: string) => void;
 }
@@ -27,7 +29,7 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     pool: { min: 0, max: settings.poolSize ?? 10 },
     driverOptions: {
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
-      connectionTimeoutMillis: 2_000,
+      connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
     },
     // Entities are defined in code; never scan folders at start-up.
     discovery: { warnWhenNoEntities: true },

@@ -132,6 +132,22 @@ describe('JoseAccessTokenVerifier', () => {
     expect(await reasonFor(subject, crit)).to.be.oneOf(['unsupported_header', 'malformed']);
   });
 
+  it('refuses an exp beyond what simplejwt can represent, and a b64 header', async () => {
+    const subject = await verifier();
+    expect(await reasonFor(subject, rawJwt(HS256, simplejwtPayload({ exp: 253_402_300_799 }), SECRET))).to.equal(
+      'accepted',
+    );
+    expect(await reasonFor(subject, rawJwt(HS256, simplejwtPayload({ exp: 253_402_300_800 }), SECRET))).to.equal(
+      'invalid_claim',
+    );
+    expect(
+      await reasonFor(subject, rawJwt(HS256, `{"token_type":"access","exp":1e400,"jti":"j","user_id":"u"}`, SECRET)),
+    ).to.equal('invalid_claim');
+    expect(await reasonFor(subject, rawJwt({ ...HS256, b64: false }, simplejwtPayload(), SECRET))).to.equal(
+      'unsupported_header',
+    );
+  });
+
   it('checks audience and issuer only when configured', async () => {
     const plain = await verifier();
     const withBoth = await verifier({ audience: 'opportunities', issuer: 'https://auth.example.com' });

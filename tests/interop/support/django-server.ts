@@ -6,16 +6,16 @@
  *
  * Needs the Debian packages installed by ../install-django.sh (see djangoAvailable()).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The Debian interpreter: the python3 first on PATH may not see the Debian packages. */
-const PYTHON = "/usr/bin/python3";
-const PROJECT_DIR = fileURLToPath(new URL("../django/", import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const PROJECT_DIR = fileURLToPath(new URL('../django/', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const COMMAND_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -55,7 +55,7 @@ interface CommandResult {
 
 /** Keeps the last OUTPUT_LIMIT characters of a stream, for error messages. */
 class OutputTail {
-  private text = "";
+  private text = '';
   append(chunk: Buffer | string): void {
     this.text = (this.text + chunk.toString()).slice(-OUTPUT_LIMIT);
   }
@@ -66,8 +66,8 @@ class OutputTail {
 
 /** Servers still running, killed by PID if the test process exits without stop(). */
 const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
 });
 
 export class DjangoServer {
@@ -84,33 +84,28 @@ export class DjangoServer {
 
   static async start(options: DjangoOptions = {}): Promise<DjangoServer> {
     checkOptions(options);
-    const tempDir = await mkdtemp(join(tmpdir(), "django-interop-"));
-    const env = djangoEnv(options, join(tempDir, "db.sqlite3"));
+    const tempDir = await mkdtemp(join(tmpdir(), 'django-interop-'));
+    const env = djangoEnv(options, join(tempDir, 'db.sqlite3'));
     try {
       const migrateStart = Date.now();
-      const migrate = await runPython(
-        ["manage.py", "migrate", "--noinput"],
-        env,
-      );
+      const migrate = await runPython(['manage.py', 'migrate', '--noinput'], env);
       if (migrate.code !== 0) {
-        throw new Error(
-          `Django migrate failed (exit ${String(migrate.code)}):\n${migrate.stderr}`,
-        );
+        throw new Error(`Django migrate failed (exit ${String(migrate.code)}):\n${migrate.stderr}`);
       }
       const migrateMs = Date.now() - migrateStart;
 
       const serverStart = Date.now();
       const port = await freePort();
       const stderr = new OutputTail();
-      const child = spawn(
-        PYTHON,
-        ["manage.py", "runserver", `127.0.0.1:${port}`, "--noreload"],
-        { cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const child = spawn(PYTHON, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
+        cwd: PROJECT_DIR,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       running.add(child);
-      child.stdout?.on("data", (chunk: Buffer) => stderr.append(chunk));
-      child.stderr?.on("data", (chunk: Buffer) => stderr.append(chunk));
-      child.once("exit", () => running.delete(child));
+      child.stdout?.on('data', (chunk: Buffer) => stderr.append(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.append(chunk));
+      child.once('exit', () => running.delete(child));
 
       const server = new DjangoServer(
         `http://127.0.0.1:${port}`,
@@ -135,47 +130,23 @@ export class DjangoServer {
   }
 
   /** Creates a user with the create_interop_user management command. */
-  async createUser(
-    email: string,
-    password: string,
-    role = "user",
-  ): Promise<{ id: string }> {
-    const args = [
-      "manage.py",
-      "create_interop_user",
-      "--email",
-      email,
-      "--password",
-      password,
-      "--role",
-      role,
-    ];
+  async createUser(email: string, password: string, role = 'user'): Promise<{ id: string }> {
+    const args = ['manage.py', 'create_interop_user', '--email', email, '--password', password, '--role', role];
     const result = await runPython(args, this.env);
     if (result.code !== 0) {
-      throw new Error(
-        `create_interop_user failed (exit ${String(result.code)}):\n${result.stderr}`,
-      );
+      throw new Error(`create_interop_user failed (exit ${String(result.code)}):\n${result.stderr}`);
     }
-    const parsed: unknown = JSON.parse(
-      result.stdout.trim().split("\n").pop() ?? "",
-    );
-    if (!isRecord(parsed) || typeof parsed.id !== "string") {
+    const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').pop() ?? '');
+    if (!isRecord(parsed) || typeof parsed.id !== 'string') {
       throw new Error(`create_interop_user printed no id: ${result.stdout}`);
     }
     return { id: parsed.id };
   }
 
   /** POST /api/auth/login/ (TokenObtainPairView); throws unless Django answers 200. */
-  async login(
-    email: string,
-    password: string,
-  ): Promise<{ access: string; refresh: string }> {
-    const body = await this.postJson("/api/auth/login/", { email, password });
-    if (
-      !isRecord(body) ||
-      typeof body.access !== "string" ||
-      typeof body.refresh !== "string"
-    ) {
+  async login(email: string, password: string): Promise<{ access: string; refresh: string }> {
+    const body = await this.postJson('/api/auth/login/', { email, password });
+    if (!isRecord(body) || typeof body.access !== 'string' || typeof body.refresh !== 'string') {
       throw new Error(`unexpected login body: ${JSON.stringify(body)}`);
     }
     return { access: body.access, refresh: body.refresh };
@@ -183,8 +154,8 @@ export class DjangoServer {
 
   /** POST /api/auth/refresh/ (TokenRefreshView); throws unless Django answers 200. */
   async refresh(refresh: string): Promise<{ access: string }> {
-    const body = await this.postJson("/api/auth/refresh/", { refresh });
-    if (!isRecord(body) || typeof body.access !== "string") {
+    const body = await this.postJson('/api/auth/refresh/', { refresh });
+    if (!isRecord(body) || typeof body.access !== 'string') {
       throw new Error(`unexpected refresh body: ${JSON.stringify(body)}`);
     }
     return { access: body.access };
@@ -195,19 +166,16 @@ export class DjangoServer {
    * Django's own JWTAuthentication verdict. Note that fetch trims leading/trailing
    * whitespace from header values.
    */
-  async profile(
-    authorizationHeader: string | undefined,
-  ): Promise<ProfileResult> {
+  async profile(authorizationHeader: string | undefined): Promise<ProfileResult> {
     const headers: Record<string, string> = {};
-    if (authorizationHeader !== undefined)
-      headers.authorization = authorizationHeader;
+    if (authorizationHeader !== undefined) headers.authorization = authorizationHeader;
     const response = await fetch(`${this.baseUrl}/api/auth/profile/`, {
       headers,
     });
     return {
       status: response.status,
       body: await readBody(response),
-      wwwAuthenticate: response.headers.get("www-authenticate"),
+      wwwAuthenticate: response.headers.get('www-authenticate'),
     };
   }
 
@@ -237,7 +205,7 @@ export class DjangoServer {
       let status: number | undefined;
       try {
         const response = await fetch(`${this.baseUrl}/api/auth/profile/`, {
-          headers: { authorization: "Bearer readiness-probe" },
+          headers: { authorization: 'Bearer readiness-probe' },
           signal: AbortSignal.timeout(1_000),
         });
         status = response.status;
@@ -246,27 +214,21 @@ export class DjangoServer {
       }
       if (status === 401) return;
       if (status !== undefined) {
-        throw new Error(
-          `Django answered the readiness probe with ${status} instead of 401:\n${this.output}`,
-        );
+        throw new Error(`Django answered the readiness probe with ${status} instead of 401:\n${this.output}`);
       }
     }
-    throw new Error(
-      `Django runserver did not answer within ${READY_TIMEOUT_MS} ms:\n${this.output}`,
-    );
+    throw new Error(`Django runserver did not answer within ${READY_TIMEOUT_MS} ms:\n${this.output}`);
   }
 
   private async postJson(path: string, payload: unknown): Promise<unknown> {
     const response = await fetch(`${this.baseUrl}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(payload),
     });
     const body = await readBody(response);
     if (response.status !== 200) {
-      throw new Error(
-        `POST ${path} answered ${response.status}: ${JSON.stringify(body)}`,
-      );
+      throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(body)}`);
     }
     return body;
   }
@@ -275,9 +237,8 @@ export class DjangoServer {
 /** True when /usr/bin/python3 can import Django, DRF, simplejwt and cryptography. */
 export async function djangoAvailable(): Promise<boolean> {
   try {
-    const check =
-      "import django, rest_framework, rest_framework_simplejwt, cryptography";
-    const result = await runPython(["-c", check], { PATH: "/usr/bin:/bin" });
+    const check = 'import django, rest_framework, rest_framework_simplejwt, cryptography';
+    const result = await runPython(['-c', check], { PATH: '/usr/bin:/bin' });
     return result.code === 0;
   } catch {
     return false; // e.g. ENOENT: no /usr/bin/python3
@@ -286,17 +247,12 @@ export async function djangoAvailable(): Promise<boolean> {
 
 /** Fails fast (before any temp dir or process) on options Django cannot start with. */
 function checkOptions(options: DjangoOptions): void {
-  const algorithm = options.algorithm ?? "HS256";
-  if (algorithm.startsWith("HS") && !options.secret) {
+  const algorithm = options.algorithm ?? 'HS256';
+  if (algorithm.startsWith('HS') && !options.secret) {
     throw new Error(`DjangoServer: a secret is required for ${algorithm}`);
   }
-  if (
-    !algorithm.startsWith("HS") &&
-    (!options.privateKeyPath || !options.publicKeyPath)
-  ) {
-    throw new Error(
-      `DjangoServer: privateKeyPath and publicKeyPath are required for ${algorithm}`,
-    );
+  if (!algorithm.startsWith('HS') && (!options.privateKeyPath || !options.publicKeyPath)) {
+    throw new Error(`DjangoServer: privateKeyPath and publicKeyPath are required for ${algorithm}`);
   }
 }
 
@@ -304,19 +260,16 @@ function checkOptions(options: DjangoOptions): void {
  * Builds Django's environment from scratch, so none of the caller's variables (secrets,
  * DATABASE_URL, PYTHONPATH...) leak in; only what the options say.
  */
-function djangoEnv(
-  options: DjangoOptions,
-  sqlitePath: string,
-): NodeJS.ProcessEnv {
+function djangoEnv(options: DjangoOptions, sqlitePath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    PATH: "/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in the source tree
-    PYTHONUNBUFFERED: "1",
-    PYTHONNOUSERSITE: "1",
-    DJANGO_SETTINGS_MODULE: "interop_site.settings",
+    PATH: '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ in the source tree
+    PYTHONUNBUFFERED: '1',
+    PYTHONNOUSERSITE: '1',
+    DJANGO_SETTINGS_MODULE: 'interop_site.settings',
     DJANGO_SQLITE_PATH: sqlitePath,
-    JWT_ALGORITHM: options.algorithm ?? "HS256",
+    JWT_ALGORITHM: options.algorithm ?? 'HS256',
   };
   const optional: Record<string, string | number | undefined> = {
     JWT_SECRET: options.secret,
@@ -334,49 +287,39 @@ function djangoEnv(
   return env;
 }
 
-function runPython(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<CommandResult> {
+function runPython(args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, {
       cwd: PROJECT_DIR,
       env,
       timeout: COMMAND_TIMEOUT_MS,
     });
-    let stdout = "";
+    let stdout = '';
     const stderr = new OutputTail();
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => stderr.append(chunk));
-    child.once("error", reject);
-    child.once("close", (code) =>
-      resolve({ code, stdout, stderr: stderr.toString() }),
-    );
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => stderr.append(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr: stderr.toString() }));
   });
 }
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port =
-        typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() =>
-        port > 0 ? resolve(port) : reject(new Error("no free port")),
-      );
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
     });
   });
 }
 
 async function killAndWait(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => resolve()),
-  );
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
 }
@@ -391,5 +334,5 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,38 @@
+import { ConnectionException } from '@mikro-orm/postgresql';
+import { DependencyUnavailableError } from '../../application/dependency-unavailable.error.js';
+
+// Socket errors and PostgreSQL SQLSTATEs that mean "the database is not reachable or is going
+// away" (class 08 connection exceptions, 57P0x shutdowns, 53300 too many connections) or that the
+// statement timeout cancelled a query (57014).
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '57014']);
+const MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /Connection terminated/i,
+  /Client has encountered a connection error/i,
+];
+
+function isUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 3 || typeof error !== 'object' || error === null) return false;
+  if (error instanceof ConnectionException) return true;
+  const { code, sqlState, message, cause } = error as {
+    code?: unknown;
+    sqlState?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATES.has(code))) return true;
+  if (typeof sqlState === 'string' && SQLSTATES.has(sqlState)) return true;
+  if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true;
+  return isUnavailable(cause, depth + 1);
+}
+
+/** Runs a database call, turning "database unreachable" failures into DependencyUnavailableError. */
+export async function guardDatabase<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUnavailable(error)) throw new DependencyUnavailableError('database', { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ServiceMetrics } from '../koa/service-metrics.js';
+
+export interface PoolState {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** Prometheus metrics: HTTP traffic, auth failures, rate limiting, the database pool, the process. */
+export class PrometheusMetrics implements ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly durations: Histogram<'method' | 'route' | 'status'>;
+  private readonly authFailures: Counter<'reason'>;
+  private readonly rateLimitRejections: Counter<'bucket'>;
+  private readonly rateLimitStoreErrors: Counter;
+
+  constructor(poolState?: () => Promise<PoolState | undefined>) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.durations = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.authFailures = new Counter({
+      name: 'auth_failures_total',
+      help: 'Refused access tokens by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.rateLimitRejections = new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests answered 429, by budget',
+      labelNames: ['bucket'],
+      registers,
+    });
+    this.rateLimitStoreErrors = new Counter({
+      name: 'rate_limit_store_errors_total',
+      help: 'Rate-limit store failures (requests were let through)',
+      registers,
+    });
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        const state = await poolState?.();
+        if (!state) return;
+        this.set({ state: 'total' }, state.total);
+        this.set({ state: 'idle' }, state.idle);
+        this.set({ state: 'waiting' }, state.waiting);
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.durations.observe(labels, seconds);
+  }
+
+  authFailure(reason: string): void {
+    this.authFailures.inc({ reason });
+  }
+
+  rateLimited(bucket: string): void {
+    this.rateLimitRejections.inc({ bucket });
+  }
+
+  rateLimitStoreError(): void {
+    this.rateLimitStoreErrors.inc();
+  }
+}

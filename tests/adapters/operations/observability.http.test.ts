@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { startTestService, TEST_SECRET } from '../../support/test-service.js';
+
+const PATH = '/api/v1/opportunities';
+
+describe('Operations: logs, metrics, health and HTTP hardening', () => {
+  it('writes one access-log line per request, with the request id and never the Authorization header', async () => {
+    const api = await startTestService();
+    try {
+      const token = await api.tokenFor({ userId: 'logged-user' });
+      await api.request(`${PATH}?limit=1`, { token, headers: { 'x-request-id': 'access-log-1' } });
+      const lines = api.logger.lines.filter(
+        (line) => line.message === 'request' && line.fields.requestId === 'access-log-1',
+      );
+      expect(lines).to.have.length(1);
+      expect(lines[0]?.fields).to.deep.include({ method: 'GET', route: PATH, status: 200 });
+      expect(lines[0]?.fields.durationMs).to.be.a('number');
+      const logged = api.logger.text();
+      expect(logged).to.not.contain(token.split('.')[1]);
+      expect(logged).to.not.contain(token.split('.')[2]);
+      expect(logged).to.not.contain(TEST_SECRET);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('serves Prometheus metrics: requests by route and status, auth failures, pool and process', async () => {
+    const api = await startTestService();
+    try {
+      await api.request(`${PATH}/00000000-0000-4000-8000-000000000000`);
+      await api.request(PATH, { headers: { authorization: 'Bearer nonsense' } });
+      const response = await api.request('/metrics');
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-type')).to.contain('text/plain');
+      const text = await response.text();
+      expect(text).to.match(/http_requests_total\{method="GET",route="\/api\/v1\/opportunities\/:id",status="404"\} 1/);
+      expect(text).to.match(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/opportunities\/:id"/);
+      expect(text).to.match(/auth_failures_total\{reason="malformed"\} 1/);
+      expect(text).to.match(/db_pool_connections\{state="total"\} \d+/);
+      expect(text).to.contain('process_resident_memory_bytes');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('serves metrics on a separate port when METRICS_PORT is set, or not at all when disabled', async () => {
+    const { freePort } = await import('../../support/test-database.js');
+    const port = await freePort();
+    const api = await startTestService({ METRICS_PORT: String(port) });
+    try {
+      expect((await api.request('/metrics')).status).to.equal(404);
+      const metrics = await fetch(`${api.service.metricsUrl as string}/metrics`);
+      expect(metrics.status).to.equal(200);
+      expect(await metrics.text()).to.contain('http_requests_total');
+    } finally {
+      await api.stop();
+    }
+    const disabled = await startTestService({ METRICS_ENABLED: 'false' });
+    try {
+      expect((await disabled.request('/metrics')).status).to.equal(404);
+    } finally {
+      await disabled.stop();
+    }
+  });
+
+  it('answers liveness without touching the database, and readiness with it', async () => {
+    const api = await startTestService();
+    try {
+      expect(await (await api.request('/health/live')).json()).to.deep.equal({ status: 'ok' });
+      expect(await (await api.request('/health')).json()).to.deep.equal({ status: 'ok', database: 'up' });
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('sets security headers, and CORS only for configured origins', async () => {
+    const closed = await startTestService();
+    try {
+      const response = await closed.request(PATH, { headers: { origin: 'https://app.example.com' } });
+      expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(response.headers.get('x-frame-options')).to.equal('DENY');
+      expect(response.headers.get('cache-control')).to.equal('no-store');
+      expect(response.headers.get('access-control-allow-origin')).to.equal(null);
+    } finally {
+      await closed.stop();
+    }
+    const open = await startTestService({ CORS_ORIGINS: 'https://app.example.com' });
+    try {
+      const preflight = await open.request(PATH, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).to.equal(204);
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
+      expect(preflight.headers.get('access-control-allow-headers')).to.contain('Authorization');
+      const other = await open.request(PATH, { headers: { origin: 'https://evil.example.com' } });
+      expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+    } finally {
+      await open.stop();
+    }
+  });
+
+  it('configures server timeouts and the database statement timeout', async () => {
+    const api = await startTestService({
+      REQUEST_TIMEOUT_MS: '12000',
+      HEADERS_TIMEOUT_MS: '4000',
+      DB_STATEMENT_TIMEOUT_MS: '1234',
+    });
+    try {
+      expect(api.service.server.requestTimeout).to.equal(12_000);
+      expect(api.service.server.headersTimeout).to.equal(4_000);
+      const rows = await api.service.orm.em.fork().execute<{ statement_timeout: string }[]>('show statement_timeout');
+      expect(rows[0]?.statement_timeout).to.equal('1234ms');
+      const slow = api.service.orm.em.fork().execute('select pg_sleep(3)');
+      const started = Date.now();
+      let failed = false;
+      await slow.catch(() => {
+        failed = true;
+      });
+      expect(failed).to.equal(true);
+      expect(Date.now() - started).to.be.below(2_500);
+    } finally {
+      await api.stop();
+    }
+  });
+});
