@@ -3,34 +3,11 @@
  * JWT configuration, and calls its HTTP API.
  */
 import { loadConfig } from '../../../src/adapters/env/app-config.js';
-import type { Logger } from '../../../src/adapters/logging/logger.port.js';
 import { startService } from '../../../src/composition/start-service.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly fields: object;
-  readonly message: string | undefined;
-}
-
-/** Keeps every line, so a test can look at what the service logged (e.g. refusal reasons). */
-export class RecordingLogger implements Logger {
-  readonly lines: LogLine[] = [];
-  readonly debug = this.recorder('debug');
-  readonly info = this.recorder('info');
-  readonly warn = this.recorder('warn');
-  readonly error = this.recorder('error');
-
-  private recorder(level: LogLine['level']) {
-    return (fieldsOrMessage: object | string, message?: string): void => {
-      this.lines.push(
-        typeof fieldsOrMessage === 'string'
-          ? { level, fields: {}, message: fieldsOrMessage }
-          : { level, fields: fieldsOrMessage, message },
-      );
-    };
-  }
-}
+export { RecordingLogger };
 
 export interface TestService {
   readonly url: string;
