@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
@@ -81,7 +81,6 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
               },
             }
           : {}),
-        requestScope: (work) => RequestContext.create(orm.em, work),
         bodyLimitBytes: config.bodyLimitBytes,
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,

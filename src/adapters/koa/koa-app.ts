@@ -22,8 +22,6 @@ export interface KoaAppDependencies {
   /** Serves `GET /metrics` on this app when given (Prometheus text format). */
   readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
-  /** Runs each API request inside a per-request scope (e.g. the ORM's request context). */
-  readonly requestScope?: (work: () => Promise<void>) => Promise<void>;
   readonly bodyLimitBytes?: number;
   readonly healthTimeoutMs?: number;
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
@@ -71,8 +69,6 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.silent = true; // errors are logged by errorHandling, with the request id
   const metrics = deps.metrics ?? noMetrics;
   const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
-  const scope = deps.requestScope;
-  const inScope: Middleware = scope ? (_ctx, next) => scope(() => next()) : (_ctx, next) => next();
   const ops = operationalRoutes(deps);
 
   app.use(requestId);
@@ -87,7 +83,6 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.use(ops.routes());
   app.use(authentication(deps.verifier, deps.logger, metrics));
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
-  app.use(inScope);
   app.use(api.routes());
   app.use(api.allowedMethods());
   return app;

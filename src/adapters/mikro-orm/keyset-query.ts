@@ -3,6 +3,7 @@ import type {
   PagePosition,
   PageRequest,
 } from '../../domain/opportunity/opportunity-repository.port.js';
+import { OPPORTUNITY_COLUMNS } from './opportunity-row.js';
 
 export interface KeysetQuery {
   readonly sql: string;
@@ -11,70 +12,58 @@ export interface KeysetQuery {
   readonly reversed: boolean;
 }
 
-const TS_QUERY = "websearch_to_tsquery('english', ?)";
-const RANK = `ts_rank(o.search_vector, ${TS_QUERY})`;
+const FILTER_COLUMNS: readonly [keyof OpportunityFilters, string][] = [
+  ['category', 'o.category'],
+  ['status', 'o.status'],
+  ['createdBy', 'o.created_by'],
+];
 
 /**
  * Builds one keyset-paginated statement over `opportunity o`: filters, the position comparison as
  * a row-value condition (so PostgreSQL walks the (…, created_at, id) index instead of skipping
- * rows), the order, and a LIMIT of one more row than the page to detect further pages.
+ * rows), the order, and a LIMIT of one more row than the page to detect further pages. The text
+ * depends only on which filters and which direction are used, so it can be a prepared statement.
  */
-export function keysetQuery(spec: {
-  select: string;
-  filters: OpportunityFilters;
-  page: PageRequest;
-  search?: string;
-}): KeysetQuery {
+export function keysetQuery(spec: { filters: OpportunityFilters; page: PageRequest; search?: string }): KeysetQuery {
   const { filters, page, search } = spec;
-  const conditions: string[] = [];
   const params: unknown[] = [];
-  const keys = search === undefined ? ['o.created_at', 'o.id'] : [RANK, 'o.created_at', 'o.id'];
-  const selectRank = search === undefined ? '' : `, ${RANK}::float4 as rank`;
-  if (search !== undefined) params.push(search);
-
+  const param = (value: unknown, cast = ''): string => {
+    params.push(value);
+    return `$${params.length}${cast}`;
+  };
+  const conditions: string[] = [];
+  let rank = '';
   if (search !== undefined) {
-    conditions.push(`o.search_vector @@ ${TS_QUERY}`);
-    params.push(search);
+    const query = `websearch_to_tsquery('english', ${param(search)})`;
+    rank = `ts_rank(o.search_vector, ${query})::float4`;
+    conditions.push(`o.search_vector @@ ${query}`);
   }
-  const filterColumns: [keyof OpportunityFilters, string][] = [
-    ['category', 'o.category'],
-    ['status', 'o.status'],
-    ['createdBy', 'o.created_by'],
-  ];
-  for (const [field, column] of filterColumns) {
+  for (const [field, column] of FILTER_COLUMNS) {
     const value = filters[field];
-    if (value !== undefined) {
-      conditions.push(`${column} = ?`);
-      params.push(value);
-    }
+    if (value !== undefined) conditions.push(`${column} = ${param(value)}`);
   }
 
   const reversed = page.before !== undefined;
-  const position = page.before ?? page.after;
+  const position: PagePosition | undefined = page.before ?? page.after;
+  const keys = search === undefined ? ['o.created_at', 'o.id'] : [rank, 'o.created_at', 'o.id'];
   if (position) {
-    const values = positionValues(position, search !== undefined);
+    const values = [
+      ...(search === undefined ? [] : [param(position.rank ?? 0, '::float4')]),
+      param(position.createdAt, '::timestamptz'),
+      param(position.id, '::uuid'),
+    ];
     // Listing order is descending on every key: "after" means smaller, "before" larger.
-    const keyList = keys.map((key) => (key === RANK ? `${RANK}::float4` : key)).join(', ');
-    conditions.push(`(${keyList}) ${reversed ? '>' : '<'} (${values.placeholders})`);
-    if (search !== undefined) params.push(search);
-    params.push(...values.params);
+    conditions.push(`(${keys.join(', ')}) ${reversed ? '>' : '<'} (${values.join(', ')})`);
   }
 
   const direction = reversed ? 'asc' : 'desc';
-  const orderBy = keys.map((key) => `${key === RANK ? 'rank' : key} ${direction}`).join(', ');
+  const orderBy = (search === undefined ? keys : ['rank', ...keys.slice(1)]).map((key) => `${key} ${direction}`);
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  params.push(page.limit + 1);
+  const limit = param(page.limit + 1);
+  const select = search === undefined ? OPPORTUNITY_COLUMNS : `${OPPORTUNITY_COLUMNS}, ${rank} as rank`;
   return {
-    sql: `select ${spec.select}${selectRank} from opportunity o ${where} order by ${orderBy} limit ?`,
+    sql: `select ${select} from opportunity o ${where} order by ${orderBy.join(', ')} limit ${limit}`,
     params,
     reversed,
-  };
-}
-
-function positionValues(position: PagePosition, ranked: boolean): { placeholders: string; params: unknown[] } {
-  if (!ranked) return { placeholders: '?::timestamptz, ?::uuid', params: [position.createdAt, position.id] };
-  return {
-    placeholders: '?::float4, ?::timestamptz, ?::uuid',
-    params: [position.rank ?? 0, position.createdAt, position.id],
   };
 }
