@@ -8,33 +8,25 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort } from '../../support/test-database.js';
+import {
+  checkOptions,
+  type DjangoOptions,
+  djangoEnv,
+  isRecord,
+  killAndWait,
+  OutputTail,
+  PROJECT_DIR,
+  PYTHON,
+  readBody,
+  runPython,
+} from './django-process.js';
 
-/** The Debian interpreter: the python3 first on PATH may not see the Debian packages. */
-const PYTHON = '/usr/bin/python3';
-const PROJECT_DIR = fileURLToPath(new URL('../django/', import.meta.url));
+export { type DjangoOptions, djangoAvailable } from './django-process.js';
+
 const READY_TIMEOUT_MS = 20_000;
-const COMMAND_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
-const OUTPUT_LIMIT = 64 * 1024;
-
-export interface DjangoOptions {
-  /** SIMPLE_JWT SIGNING_KEY for HS* algorithms (required for them). */
-  secret?: string;
-  /** SIMPLE_JWT ALGORITHM; default HS256. */
-  algorithm?: string;
-  /** PEM files for RS* / ES*: SIGNING_KEY and VERIFYING_KEY. */
-  privateKeyPath?: string;
-  publicKeyPath?: string;
-  audience?: string;
-  issuer?: string;
-  accessLifetimeSeconds?: number;
-  refreshLifetimeSeconds?: number;
-  leeway?: number;
-}
 
 export interface ProfileResult {
   status: number;
@@ -45,23 +37,6 @@ export interface ProfileResult {
 export interface StartupTimings {
   migrateMs: number;
   serverReadyMs: number;
-}
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Keeps the last OUTPUT_LIMIT characters of a stream, for error messages. */
-class OutputTail {
-  private text = '';
-  append(chunk: Buffer | string): void {
-    this.text = (this.text + chunk.toString()).slice(-OUTPUT_LIMIT);
-  }
-  toString(): string {
-    return this.text;
-  }
 }
 
 /** Servers still running, killed by PID if the test process exits without stop(). */
@@ -232,107 +207,4 @@ export class DjangoServer {
     }
     return body;
   }
-}
-
-/** True when /usr/bin/python3 can import Django, DRF, simplejwt and cryptography. */
-export async function djangoAvailable(): Promise<boolean> {
-  try {
-    const check = 'import django, rest_framework, rest_framework_simplejwt, cryptography';
-    const result = await runPython(['-c', check], { PATH: '/usr/bin:/bin' });
-    return result.code === 0;
-  } catch {
-    return false; // e.g. ENOENT: no /usr/bin/python3
-  }
-}
-
-/** Fails fast (before any temp dir or process) on options Django cannot start with. */
-function checkOptions(options: DjangoOptions): void {
-  const algorithm = options.algorithm ?? 'HS256';
-  if (algorithm.startsWith('HS') && !options.secret) {
-    throw new Error(`DjangoServer: a secret is required for ${algorithm}`);
-  }
-  if (!algorithm.startsWith('HS') && (!options.privateKeyPath || !options.publicKeyPath)) {
-    throw new Error(`DjangoServer: privateKeyPath and publicKeyPath are required for ${algorithm}`);
-  }
-}
-
-/**
- * Builds Django's environment from scratch, so none of the caller's variables (secrets,
- * DATABASE_URL, PYTHONPATH...) leak in; only what the options say.
- */
-function djangoEnv(options: DjangoOptions, sqlitePath: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    PATH: '/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ in the source tree
-    PYTHONUNBUFFERED: '1',
-    PYTHONNOUSERSITE: '1',
-    DJANGO_SETTINGS_MODULE: 'interop_site.settings',
-    DJANGO_SQLITE_PATH: sqlitePath,
-    JWT_ALGORITHM: options.algorithm ?? 'HS256',
-  };
-  const optional: Record<string, string | number | undefined> = {
-    JWT_SECRET: options.secret,
-    JWT_PRIVATE_KEY_PATH: options.privateKeyPath,
-    JWT_PUBLIC_KEY_PATH: options.publicKeyPath,
-    JWT_AUDIENCE: options.audience,
-    JWT_ISSUER: options.issuer,
-    JWT_ACCESS_LIFETIME_SECONDS: options.accessLifetimeSeconds,
-    JWT_REFRESH_LIFETIME_SECONDS: options.refreshLifetimeSeconds,
-    JWT_LEEWAY: options.leeway,
-  };
-  for (const [name, value] of Object.entries(optional)) {
-    if (value !== undefined) env[name] = String(value);
-  }
-  return env;
-}
-
-function runPython(args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, {
-      cwd: PROJECT_DIR,
-      env,
-      timeout: COMMAND_TIMEOUT_MS,
-    });
-    let stdout = '';
-    const stderr = new OutputTail();
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => stderr.append(chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr: stderr.toString() }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
