@@ -1,0 +1,191 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the servers' working directory. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export type ServerName = 'service' | 'baseline';
+
+/** Peak resident memory of a child, from /proc (Linux): VmHWM, and VmRSS sampled every 100 ms. */
+export class MemorySampler {
+  private peakKb = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 100);
+    this.timer.unref();
+  }
+
+  sample(): void {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      for (const field of ['VmHWM', 'VmRSS']) {
+        const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+        if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
+      }
+    } catch {
+      // The process has gone, or this is not Linux: keep what was seen.
+    }
+  }
+
+  /** Peak RSS in MB, or null where /proc is unavailable. */
+  peakMb(): number | null {
+    this.sample();
+    return this.peakKb === 0 ? null : Math.round((this.peakKb / 1024) * 10) / 10;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export interface ServerProcess {
+  readonly name: ServerName;
+  readonly url: string;
+  readonly pid: number;
+  /** Milliseconds from spawn to the first 200 from GET /health. */
+  readonly readyMs: number;
+  readonly memory: MemorySampler;
+  /** The last lines the process wrote, for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: ServerName;
+  /** Arguments after the node executable: node flags, then the script. */
+  readonly args: readonly string[];
+  readonly env: Record<string, string>;
+  readonly port: number;
+  readonly readyTimeoutMs?: number;
+}
+
+function healthStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.get(`${url}/health`, { agent: false, timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(0));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Spawns `process.execPath` itself (no npm, no shell) so the PID is the server's, polls
+ * GET /health every 10 ms until it answers 200, and stops it by PID: SIGTERM, then SIGKILL after 10 s.
+ */
+export async function startServer(options: StartOptions): Promise<ServerProcess> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const lines: string[] = [];
+  const started = performance.now();
+  const child = spawn(process.execPath, [...options.args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
+    lines.splice(0, Math.max(0, lines.length - 40));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`Could not spawn the ${options.name}`);
+  const memory = new MemorySampler(pid);
+  const stop = async () => {
+    memory.stop();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(pid, 'SIGTERM');
+    const killer = setTimeout(() => process.kill(pid, 'SIGKILL'), 10_000);
+    await exited(child);
+    clearTimeout(killer);
+  };
+
+  const deadline = started + (options.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null) {
+      memory.stop();
+      throw new Error(
+        `The ${options.name} exited with code ${child.exitCode} before it was ready:\n${lines.join('\n')}`,
+      );
+    }
+    if ((await healthStatus(url)) === 200) break;
+    if (performance.now() > deadline) {
+      await stop();
+      throw new Error(
+        `The ${options.name} was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const readyMs = Math.round(performance.now() - started);
+  return { name: options.name, url, pid, readyMs, memory, output: () => lines.join('\n'), stop };
+}
+
+export interface ServerSettings {
+  readonly databaseUrl: string;
+  readonly secret: string;
+  readonly port: number;
+  readonly poolSize: number;
+  /** Extra node flags, e.g. --cpu-prof. */
+  readonly nodeFlags?: readonly string[];
+  /** Extra environment, e.g. METRICS_ENABLED=false. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Another build of the service to measure instead of dist/src/main.js. */
+  readonly entry?: string;
+}
+
+/** The built service, configured as in production. Expects `npm run build` to have run. */
+export function startService(settings: ServerSettings): Promise<ServerProcess> {
+  return startServer({
+    name: 'service',
+    args: [...(settings.nodeFlags ?? []), settings.entry ?? 'dist/src/main.js'],
+    port: settings.port,
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: settings.databaseUrl,
+      JWT_SECRET: settings.secret,
+      PORT: String(settings.port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      MIGRATE_ON_START: 'true',
+      DB_POOL_SIZE: String(settings.poolSize),
+      // A benchmark from one client IP would only measure 429s; the baseline has no limiter either.
+      RATE_LIMIT_ENABLED: 'false',
+      ...settings.env,
+    },
+  });
+}
+
+/** The hand-written baseline, run through tsx's loader (compiled once at start-up). */
+export function startBaseline(settings: ServerSettings): Promise<ServerProcess> {
+  return startServer({
+    name: 'baseline',
+    args: [...(settings.nodeFlags ?? []), '--import', 'tsx', 'bench/baseline/server.ts'],
+    port: settings.port,
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: settings.databaseUrl,
+      JWT_SECRET: settings.secret,
+      PORT: String(settings.port),
+      HOST: '127.0.0.1',
+      POOL_SIZE: String(settings.poolSize),
+    },
+  });
+}

@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: the built service (dist/) against the hand-written baseline in bench/baseline,
+ * on a dedicated, freshly seeded database. See bench/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { signSimplejwtAccessToken } from '../tests/support/simplejwt-token.js';
+import { type BenchDatabase, freePort, openBenchDatabase, postgresVersion, drain } from './lib/database.js';
+import { runLoad } from './lib/load.js';
+import { measureScenario } from './lib/measure.js';
+import { type BenchReport, evaluateTargets, printable, type ScenarioRun, writeResults } from './lib/report.js';
+import { type Check, checkParity, mixedRequests, scenarios } from './lib/scenarios.js';
+import { loadFixture, SEARCH_QUERY, seed, WRITER_USER_ID } from './lib/seed.js';
+import { REPO_ROOT, type ServerName, type ServerProcess, startBaseline, startService } from './lib/servers.js';
+
+const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections N] [--duration S]
+       [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database]
+       [--search-query TEXT] [--service-entry FILE] [--service-flag FLAG]... [--service-env KEY=VALUE]...
+Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, put, rss (100-connection memory run)`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      rows: { type: 'string' },
+      connections: { type: 'string', default: '64' },
+      duration: { type: 'string' },
+      'search-connections': { type: 'string', default: '8' },
+      pool: { type: 'string', default: '10' },
+      scenarios: { type: 'string' },
+      'keep-database': { type: 'boolean', default: false },
+      'search-query': { type: 'string', default: SEARCH_QUERY },
+      'service-entry': { type: 'string' },
+      'service-flag': { type: 'string', multiple: true, default: [] },
+      'service-env': { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (name: string, raw: string, min: number): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"\n${USAGE}`);
+    return value;
+  };
+  const quick = values.quick;
+  return {
+    quick,
+    rows: int('rows', values.rows ?? (quick ? '2000' : '100000'), 200),
+    connections: int('connections', values.connections, 1),
+    durationS: int('duration', values.duration ?? (quick ? '2' : '10'), 1),
+    searchConnections: int('search-connections', values['search-connections'], 1),
+    poolSize: int('pool', values.pool, 1),
+    only: values.scenarios?.split(',').map((name) => name.trim()),
+    keepDatabase: values['keep-database'],
+    searchQuery: values['search-query'],
+    service: {
+      ...(values['service-entry'] ? { entry: values['service-entry'] } : {}),
+      nodeFlags: values['service-flag'],
+      env: Object.fromEntries(
+        values['service-env'].map((pair) => {
+          const at = pair.indexOf('=');
+          if (at < 1) throw new Error(`--service-env takes KEY=VALUE, got "${pair}"`);
+          return [pair.slice(0, at), pair.slice(at + 1)];
+        }),
+      ),
+    },
+  };
+}
+
+const log = (line: string): void => console.log(line);
+const since = (start: number): number => Math.round(performance.now() - start);
+
+async function main(): Promise<number> {
+  const settings = options();
+  if (!existsSync(path.join(REPO_ROOT, 'dist/src/main.js'))) {
+    console.error('dist/src/main.js is missing: run `npm run build` first.');
+    return 2;
+  }
+  const known = [...scenarios(settings).map((scenario) => scenario.name), 'rss'];
+  const unknown = settings.only?.filter((name) => !known.includes(name)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`Unknown scenario(s): ${unknown.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const selected = (name: string): boolean => settings.only === undefined || settings.only.includes(name);
+  const secret = randomBytes(36).toString('base64url'); // 48 characters
+  const checks: Check[] = [];
+  let database: BenchDatabase | undefined;
+  const running: ServerProcess[] = [];
+  const stopAll = async () => {
+    for (const server of running.splice(0)) await server.stop().catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+  try {
+    database = await openBenchDatabase();
+    const db = database.client;
+    const base = { databaseUrl: database.url, secret, poolSize: settings.poolSize };
+    log(`Database ${database.name} (${database.source}); starting the service…`);
+    let service = await startService({ ...base, ...settings.service, port: await freePort() });
+    running.push(service);
+    const coldStartMs = service.readyMs;
+    log(`Service ready in ${coldStartMs} ms (first start: migrations applied). Seeding ${settings.rows} rows…`);
+    const started = performance.now();
+    await seed(db, settings.rows);
+    const seedMs = since(started);
+    const fixture = await loadFixture(db, settings.rows, settings.searchQuery);
+    log(`Seeded in ${seedMs} ms. Starting the baseline…`);
+    const baseline = await startBaseline({ ...base, port: await freePort() });
+    running.push(baseline);
+    const token = await signSimplejwtAccessToken(secret, {
+      userId: WRITER_USER_ID,
+      email: 'bench@example.com',
+      lifetimeSeconds: 6 * 3600,
+    });
+    const servers: Record<ServerName, ServerProcess> = { service, baseline };
+
+    checks.push(...(await checkParity({ service: service.url, baseline: baseline.url }, fixture)));
+    const runs: ScenarioRun[] = [];
+    const measure = { durationS: settings.durationS, db, dbName: database.name, fixture, token, log };
+    const chosen = scenarios(settings).filter((scenario) => selected(scenario.name));
+    for (const [index, scenario] of chosen.entries()) {
+      const order: ServerName[] = index % 2 === 0 ? ['service', 'baseline'] : ['baseline', 'service'];
+      runs.push(await measureScenario(servers, scenario, order, measure, checks));
+    }
+    const servicePeakMb = service.memory.peakMb();
+    const baselinePeakMb = baseline.memory.peakMb();
+
+    let restartMs: number | null = null;
+    let service100PeakMb: number | null = null;
+    let run100 = null;
+    if (selected('rss')) {
+      log('rss: a fresh service process, every endpoint in turn, 100 connections');
+      await service.stop();
+      running.splice(running.indexOf(service), 1);
+      service = await startService({ ...base, ...settings.service, port: await freePort() });
+      running.push(service);
+      restartMs = service.readyMs;
+      run100 = await runLoad({
+        url: service.url,
+        connections: 100,
+        requests: mixedRequests({ server: 'service', fixture, token }),
+        durationS: settings.durationS,
+      });
+      await drain(db, database.name);
+      service100PeakMb = service.memory.peakMb();
+      checks.push({
+        name: 'rss run (100 connections): 0 errors, 0 non-2xx',
+        ok: run100.errors === 0 && run100.non2xx === 0 && !run100.cutShort && run100.responses > 0,
+        detail: `${run100.responses} responses, statuses ${JSON.stringify(run100.statuses)}, errors ${run100.errors}`,
+      });
+      log(`  peak RSS ${service100PeakMb ?? '-'} MB, ${run100.rps} req/s`);
+    }
+    await stopAll();
+
+    const cpus = os.cpus();
+    const partial: Omit<BenchReport, 'targets'> = {
+      date: new Date().toISOString(),
+      command: `tsx bench/run-bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      settings: {
+        rows: settings.rows,
+        connections: settings.connections,
+        durationS: settings.durationS,
+        quick: settings.quick,
+        poolSize: settings.poolSize,
+        service: settings.service,
+      },
+      machine: {
+        cores: cpus.length,
+        cpu: cpus[0]?.model.trim() ?? 'unknown',
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+        postgres: await postgresVersion(db),
+      },
+      database: { source: database.source, name: database.name },
+      timings: {
+        serviceColdStartMs: coldStartMs,
+        serviceRestartMs: restartMs,
+        baselineStartMs: baseline.readyMs,
+        seedMs,
+      },
+      fixture: {
+        deepPage: fixture.deep.page,
+        deepOffset: fixture.deep.offset,
+        searchQuery: fixture.search.query,
+        fullTextMatches: fixture.search.fullTextMatches,
+        ilikeMatches: fixture.search.ilikeMatches,
+      },
+      scenarios: runs,
+      memory: { servicePeakMb, baselinePeakMb, service100PeakMb, run100 },
+      checks,
+    };
+    const report: BenchReport = { ...partial, targets: settings.quick ? [] : evaluateTargets(partial) };
+    log(`\n${printable(report)}`);
+    const files = await writeResults(report, path.join(REPO_ROOT, 'bench/results'));
+    log(`\nWrote ${files.map((file) => path.relative(REPO_ROOT, file)).join(' and ')}`);
+    const failed = checks.filter((check) => !check.ok);
+    if (failed.length > 0) log(`\n${failed.length} correctness check(s) failed.`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await stopAll();
+    await database?.close(!settings.keepDatabase);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
