@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { JoseAccessTokenVerifier } from '../../../src/adapters/jose/jose-access-token-verifier.js';
 import { loadVerificationKeys } from '../../../src/adapters/jose/verification-keys.js';
-import { TokenRejectedError } from '../../../src/application/ports/access-token-verifier.port.js';
+import type { TokenRejectedError } from '../../../src/application/ports/access-token-verifier.port.js';
 import { simplejwtPayload } from '../../support/raw-jwt.js';
 
 describe('JWKS verification keys', () => {
