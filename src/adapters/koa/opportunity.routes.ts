@@ -64,7 +64,7 @@ const etag = (version: number): string => `"${version}"`;
 
 /** Write endpoints need a token before anything else is looked at (no body parsing for strangers). */
 const authenticated: Middleware = async (ctx, next) => {
-  ctx.state.actor = requireActor(ctx);
+  requireActor(ctx);
   await next();
 };
 
