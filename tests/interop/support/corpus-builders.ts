@@ -41,6 +41,12 @@ export interface CorpusCase {
   readonly name: string;
   /** What simplejwt 5.2.2 does with the token alone (JWTStatelessUserAuthentication). */
   readonly simplejwt: Verdict;
+  /**
+   * Set when simplejwt's verdict depends on the build of a library under it (a security update
+   * that changes it, say): the suite then takes either verdict from the reference, reports which
+   * one it saw, and still holds the service to the invariant (never accept what it refuses).
+   */
+  readonly dependsOn?: string;
   /** The owner the service must record when it accepts; the pair's user by default. */
   readonly createdBy?: string;
   token(pair: PairContext): string;
@@ -57,6 +63,8 @@ export const accept = (name: string, token: Build, createdBy?: string): CorpusCa
   ...(createdBy === undefined ? {} : { createdBy }),
 });
 export const refuse = (name: string, token: Build): CorpusCase => ({ name, simplejwt: 'refuse', token });
+/** A case whose reference verdict is `simplejwt` on one library build and the opposite on another. */
+export const buildDependent = (testCase: CorpusCase, dependsOn: string): CorpusCase => ({ ...testCase, dependsOn });
 
 /** The pair's claims with `overrides`, signed; a function is called when the token is built (clock-relative values). */
 export const claimsWith =

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   accept,
   algWith,
+  buildDependent,
   claimsWith,
   type CorpusCase,
   duplicateUserId,
@@ -147,7 +148,13 @@ export const HS_CORPUS: CorpusCase[] = [
     claimsWith(() => ({ nbf: now() + 5 })),
   ),
   accept('aud and iss present, none configured', claimsWith({ aud: 'someone-else', iss: 'https://elsewhere.test' })),
-  accept('crit header naming an unknown extension', headerWith({ crit: ['urn:example:ext'], 'urn:example:ext': true })),
+  buildDependent(
+    accept(
+      'crit header naming an unknown extension',
+      headerWith({ crit: ['urn:example:ext'], 'urn:example:ext': true }),
+    ),
+    'PyJWT: Debian 2.6.0-1 ignores "crit" (accept); 2.6.0-1+deb12u1 (CVE-2026-32597 fix) refuses unknown extensions',
+  ),
   accept('kid header', headerWith({ kid: 'some-key' })),
   accept('typ header missing', (p) => craft({ alg: p.alg }, p.claims(), p.sign)),
   accept('typ header "at+jwt"', headerWith({ typ: 'at+jwt' })),

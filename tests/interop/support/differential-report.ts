@@ -1,6 +1,7 @@
 /**
  * Asks each side of a pair what it thinks of a token, and prints the outcomes as a table.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Verdict } from './differential-corpus.js';
@@ -79,6 +80,8 @@ export interface Row {
   readonly service: Observation;
   readonly outcome: Outcome;
   readonly reason?: string;
+  /** Set for a case whose reference verdict depends on a library build (see the corpus). */
+  readonly dependsOn?: string;
 }
 
 export function outcomeOf(django: Observation, service: Observation): Outcome {
@@ -99,7 +102,7 @@ export function formatReport(rows: readonly Row[]): string {
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       (row, index) =>
-        `| ${index + 1} | ${row.pair} | ${row.name} | ${cell(row.tokenCheck)} | ${cell(row.profile)} | ${cell(row.service)} | ${row.outcome} |`,
+        `| ${index + 1} | ${row.pair} | ${row.name}${row.dependsOn ? ' (build-dependent)' : ''} | ${cell(row.tokenCheck)} | ${cell(row.profile)} | ${cell(row.service)} | ${row.outcome} |`,
     ),
   ];
   const byReason = new Map<string, string[]>();
@@ -109,7 +112,26 @@ export function formatReport(rows: readonly Row[]): string {
   }
   if (byReason.size > 0) lines.push('', 'Deliberately stricter than simplejwt 5.2.2:');
   for (const [reason, names] of byReason) lines.push('', `- ${names.join('; ')}`, `  ${reason}`);
+  const dependent = rows.filter((row) => row.dependsOn !== undefined);
+  if (dependent.length > 0) lines.push('', `Reference: ${referenceBuild()}. Build-dependent cases seen here:`);
+  for (const row of dependent) {
+    lines.push(
+      `- ${row.pair} ${row.name}: simplejwt ${row.tokenCheck.verdict}, service ${row.service.verdict} (${row.dependsOn})`,
+    );
+  }
   return lines.join('\n');
+}
+
+/** The Debian package versions of the reference stack, when dpkg can tell. */
+function referenceBuild(): string {
+  try {
+    const packages = ['python3-djangorestframework-simplejwt', 'python3-jwt'];
+    return execFileSync('dpkg-query', ['-W', '-f', '${Package} ${Version}, ', ...packages])
+      .toString()
+      .replace(/, $/, '');
+  } catch {
+    return 'package versions unknown (no dpkg-query)';
+  }
 }
 
 /** Also kept in tests/interop/.work/ (git-ignored) for the docs. */
