@@ -12,7 +12,7 @@ const MESSAGES = [
   /Client has encountered a connection error/i,
 ];
 
-function isUnavailable(error: unknown, depth = 0): boolean {
+export function isUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 3 || typeof error !== 'object' || error === null) return false;
   if (error instanceof ConnectionException) return true;
   const { code, sqlState, message, cause } = error as {

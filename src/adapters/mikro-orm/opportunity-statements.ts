@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import type { OpportunityFilters, PageRequest } from '../../domain/opportunity/opportunity-repository.port.js';
+import { OPPORTUNITY_COLUMNS, type OpportunityDatabase } from './opportunity-row.js';
+import { prepare, type PreparedStatement } from './prepared-statement.js';
+
+export interface OpportunityValues {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+  readonly location: string | null;
+  readonly tags: string[];
+  readonly status: string;
+  readonly deadline: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly version: number;
+}
+
+/** Parameters of a keyset page: filters, the position to continue from, and the row count. */
+export interface PageParams {
+  readonly category?: string;
+  readonly status?: string;
+  readonly createdBy?: string;
+  readonly positionCreatedAt?: Date;
+  readonly positionId?: string;
+  /** One more than the page, to learn whether more rows exist. */
+  readonly limit: number;
+}
+
+export type Direction = 'first' | 'after' | 'before';
+
+export const FILTER_COLUMNS = [
+  ['category', 'o.category'],
+  ['status', 'o.status'],
+  ['createdBy', 'o.created_by'],
+] as const;
+
+export function directionOf(page: PageRequest): Direction {
+  return page.before ? 'before' : page.after ? 'after' : 'first';
+}
+
+/** Which filters and direction a request uses: everything that changes the SQL text. */
+export function shapeKey(filters: OpportunityFilters, direction: Direction): string {
+  return `${FILTER_COLUMNS.map(([field]) => (filters[field] === undefined ? '-' : field[0])).join('')}${direction}`;
+}
+
+/**
+ * The statements of the opportunity table, written in Kysely typed by the entity schema and
+ * compiled once (list shapes on first use, one per combination of filters and direction).
+ */
+export class OpportunityStatements {
+  readonly findById: PreparedStatement<{ id: string }>;
+  readonly insert: PreparedStatement<OpportunityValues>;
+  readonly update: PreparedStatement<OpportunityValues & { expectedVersion: number }>;
+  readonly remove: PreparedStatement<{ id: string }>;
+  private readonly lists = new Map<string, PreparedStatement<PageParams>>();
+
+  constructor(private readonly db: Kysely<OpportunityDatabase>) {
+    this.findById = prepare((param) =>
+      db.selectFrom('opportunity as o').select(OPPORTUNITY_COLUMNS).where('o.id', '=', param('id')),
+    );
+    this.insert = prepare<OpportunityValues>((param) =>
+      db.insertInto('opportunity').values({
+        id: param('id'),
+        title: param('title'),
+        description: param('description'),
+        category: param('category'),
+        location: param('location'),
+        tags: param('tags'),
+        status: param('status'),
+        deadline: param('deadline'),
+        created_by: param('createdBy'),
+        created_at: param('createdAt'),
+        updated_at: param('updatedAt'),
+        version: param('version'),
+      }),
+    );
+    this.update = prepare<OpportunityValues & { expectedVersion: number }>((param) =>
+      db
+        .updateTable('opportunity')
+        .set({
+          title: param('title'),
+          description: param('description'),
+          category: param('category'),
+          location: param('location'),
+          tags: param('tags'),
+          status: param('status'),
+          deadline: param('deadline'),
+          updated_at: param('updatedAt'),
+          version: param('version'),
+        })
+        .where('id', '=', param('id'))
+        .where('version', '=', param('expectedVersion')),
+    );
+    this.remove = prepare((param) => db.deleteFrom('opportunity').where('id', '=', param('id')));
+  }
+
+  /**
+   * A keyset page newest first: equality filters, the position as a row-value comparison (so
+   * PostgreSQL walks the (…, created_at, id) index instead of skipping rows), the order, and a limit.
+   */
+  list(filters: OpportunityFilters, direction: Direction): PreparedStatement<PageParams> {
+    const key = shapeKey(filters, direction);
+    let statement = this.lists.get(key);
+    if (!statement) {
+      statement = prepare<PageParams>((param) => {
+        let query = this.db.selectFrom('opportunity as o').select(OPPORTUNITY_COLUMNS);
+        for (const [field, column] of FILTER_COLUMNS) {
+          if (filters[field] !== undefined) query = query.where(column, '=', param(field) as string);
+        }
+        if (direction !== 'first') {
+          // Listing order is descending: "after" means smaller keys, "before" larger.
+          query = query.where(({ eb, refTuple, tuple, cast, val }) =>
+            eb(
+              refTuple('o.created_at', 'o.id'),
+              direction === 'after' ? '<' : '>',
+              tuple(
+                cast<Date>(val(param('positionCreatedAt')), 'timestamptz'),
+                cast<string>(val(param('positionId')), 'uuid'),
+              ),
+            ),
+          );
+        }
+        const order = direction === 'before' ? 'asc' : 'desc';
+        return query.orderBy('o.created_at', order).orderBy('o.id', order).limit(param('limit'));
+      });
+      this.lists.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+/** The parameters for a page request, whichever shape it uses. */
+export function pageParams(filters: OpportunityFilters, page: PageRequest): PageParams {
+  const position = page.before ?? page.after;
+  return {
+    ...filters,
+    ...(position ? { positionCreatedAt: position.createdAt, positionId: position.id } : {}),
+    limit: page.limit + 1,
+  };
+}
