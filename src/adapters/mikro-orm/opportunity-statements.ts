@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { OpportunityFilters, PageRequest } from '../../domain/opportunity/opportunity-repository.port.js';
 import { OPPORTUNITY_COLUMNS, type OpportunityDatabase } from './opportunity-row.js';
-import { prepare, type PreparedStatement } from './prepared-statement.js';
+import { type Param, prepare, type PreparedStatement } from './prepared-statement.js';
 
 export interface OpportunityValues {
   readonly id: string;
@@ -64,33 +64,15 @@ export class OpportunityStatements {
     this.insert = prepare<OpportunityValues>((param) =>
       db.insertInto('opportunity').values({
         id: param('id'),
-        title: param('title'),
-        description: param('description'),
-        category: param('category'),
-        location: param('location'),
-        tags: param('tags'),
-        status: param('status'),
-        deadline: param('deadline'),
+        ...revisedColumns(param),
         created_by: param('createdBy'),
         created_at: param('createdAt'),
-        updated_at: param('updatedAt'),
-        version: param('version'),
       }),
     );
     this.update = prepare<OpportunityValues & { expectedVersion: number }>((param) =>
       db
         .updateTable('opportunity')
-        .set({
-          title: param('title'),
-          description: param('description'),
-          category: param('category'),
-          location: param('location'),
-          tags: param('tags'),
-          status: param('status'),
-          deadline: param('deadline'),
-          updated_at: param('updatedAt'),
-          version: param('version'),
-        })
+        .set(revisedColumns(param))
         .where('id', '=', param('id'))
         .where('version', '=', param('expectedVersion')),
     );
@@ -130,6 +112,21 @@ export class OpportunityStatements {
     }
     return statement;
   }
+}
+
+/** The columns an update rewrites (an insert sets them too). */
+function revisedColumns(param: Param<OpportunityValues>) {
+  return {
+    title: param('title'),
+    description: param('description'),
+    category: param('category'),
+    location: param('location'),
+    tags: param('tags'),
+    status: param('status'),
+    deadline: param('deadline'),
+    updated_at: param('updatedAt'),
+    version: param('version'),
+  };
 }
 
 /** The parameters for a page request, whichever shape it uses. */
