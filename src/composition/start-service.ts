@@ -12,6 +12,8 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
+import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
 import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
@@ -41,6 +43,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       mikroOrmOptions({
         url: databaseUrl,
         poolSize: config.dbPoolSize,
+        replicaUrls: config.replicas.urls,
         statementTimeoutMs: config.dbStatementTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
@@ -52,8 +55,24 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     }
 
+    const replicaSet = replicaSetOf(orm, {
+      maxLagMs: config.replicas.maxLagMs,
+      checkIntervalMs: config.replicas.checkIntervalMs,
+      probeTimeoutMs: Math.min(config.replicas.checkIntervalMs, config.ops.dbConnectTimeoutMs),
+      onStateChange: (replica, previous) => {
+        if (replica.state === 'up') logger.info({ replica, previous }, 'read replica serves reads');
+        else logger.warn({ replica, previous }, 'read replica skipped: reads go to the primary');
+      },
+    });
+    await replicaSet.start();
+    cleanups.unshift(async () => replicaSet.stop());
+    const replicas = replicaSet.size > 0 ? replicaSet : undefined;
+    const readYourWrites = new ReadYourWrites(config.replicas.readYourWritesMs);
+
     const verifier = await tokenVerifier(config, logger);
-    const metrics = config.ops.metricsEnabled ? new PrometheusMetrics(() => poolState(orm)) : undefined;
+    const metrics = config.ops.metricsEnabled
+      ? new PrometheusMetrics(() => poolState(orm), replicas && (() => replicas.statuses()))
+      : undefined;
     const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger) : undefined;
     if (rateLimitStore?.close) cleanups.push(() => rateLimitStore.close?.() ?? Promise.resolve());
 
@@ -63,9 +82,16 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
       : undefined;
     const container = buildContainer({
-      opportunities: new MikroOrmOpportunityRepository(orm),
+      opportunities: new MikroOrmOpportunityRepository(
+        orm,
+        replicas && {
+          replicas,
+          readYourWrites,
+          ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
+        },
+      ),
       verifier,
-      health: new MikroOrmHealthCheck(orm),
+      health: new MikroOrmHealthCheck(orm, replicas),
       logger,
       http: {
         ...(metrics ? { metrics } : {}),
@@ -80,6 +106,9 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
                 },
               },
             }
+          : {}),
+        ...(replicas
+          ? { readScope: (userId, forcePrimary, next) => readYourWrites.run(userId, forcePrimary, next) }
           : {}),
         bodyLimitBytes: config.bodyLimitBytes,
         trustProxy: ops.trustProxy,

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
 import type { HealthCheck } from '../../application/ports/health-check.port.js';
+import type { Actor } from '../../domain/actor.js';
 import type { RateLimitStore } from '../../application/ports/rate-limit-store.port.js';
 import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
@@ -27,6 +28,11 @@ export interface KoaAppDependencies {
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
+  /**
+   * Runs the rest of a request in a read scope (read replicas: read-your-writes). Gets the token's
+   * user and whether the client asked for primary reads (`X-Read-Consistency: primary`).
+   */
+  readonly readScope?: (userId: string | undefined, forcePrimary: boolean, next: () => Promise<void>) => Promise<void>;
   /** True once shutdown began: responses then close their connection. */
   readonly isStopping?: () => boolean;
 }
@@ -46,7 +52,8 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   router.get('/health', async (ctx) => {
     const up = await deps.health.isHealthy(deps.healthTimeoutMs ?? 1500);
     ctx.status = up ? 200 : 503;
-    ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
+    const replicas = deps.health.replicas?.() ?? [];
+    ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down', ...(replicas.length ? { replicas } : {}) };
   });
   // Liveness: the process answers; says nothing about dependencies, so orchestrators do not
   // restart a healthy process because the database is down.
@@ -82,6 +89,16 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.use(cors(deps.corsOrigins ?? []));
   app.use(ops.routes());
   app.use(authentication(deps.verifier, deps.logger, metrics));
+  const { readScope } = deps;
+  if (readScope) {
+    app.use((ctx, next) =>
+      readScope(
+        (ctx.state.actor as Actor | undefined)?.userId,
+        ctx.get('x-read-consistency').toLowerCase() === 'primary',
+        next,
+      ),
+    );
+  }
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(api.routes());
   app.use(api.allowedMethods());

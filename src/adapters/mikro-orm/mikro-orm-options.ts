@@ -5,6 +5,8 @@ import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-sch
 
 export interface DatabaseSettings {
   readonly url: string;
+  /** Hot standbys for reads (DATABASE_REPLICA_URLS); the repository decides which read uses one. */
+  readonly replicaUrls?: readonly string[];
   readonly poolSize?: number;
   /** Server-side cap so one slow query cannot hold a connection forever. */
   readonly statementTimeoutMs?: number;
@@ -17,6 +19,9 @@ export interface DatabaseSettings {
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
   return defineConfig({
     clientUrl: settings.url,
+    replicas: (settings.replicaUrls ?? []).map((clientUrl, index) => ({ name: `replica-${index + 1}`, clientUrl })),
+    // The ORM would pick a replica at random, healthy or not: reads are routed by ReplicaSet instead.
+    preferReadReplicas: false,
     entities: [OpportunitySchema],
     routines: [OpportunityTagsText],
     extensions: [Migrator],
