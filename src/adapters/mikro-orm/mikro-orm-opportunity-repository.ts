@@ -15,7 +15,7 @@ import { type OpportunityDatabase, opportunityFromRow, type OpportunityRow } fro
 import type { PreparedStatement } from './prepared-statement.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
-import { SearchStatements } from './search-statement.js';
+import { searchParams, SearchStatements } from './search-statement.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -89,9 +89,7 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
 
   async search(text: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>> {
     const direction = directionOf(page);
-    const position = page.before ?? page.after;
-    const params = { ...pageParams(filters, page), text, positionRank: position?.rank ?? 0 };
-    const rows = await this.read(this.searches.search(filters, direction), params);
+    const rows = await this.read(this.searches.search(filters, direction), searchParams(text, filters, page));
     return slice(rows, direction === 'before', page.limit, (row) => ({
       opportunity: opportunityFromRow(row),
       rank: Number(row.rank),
@@ -100,7 +98,9 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
 
   private async write(name: string, text: string, values: unknown[]): Promise<QueryResult<OpportunityRow>> {
     this.routing?.readYourWrites.noteWrite();
-    return guardDatabase(async () => (await this.primary()).query<OpportunityRow>({ name, text, values }));
+    return guardDatabase(async () =>
+      (this.primaryPool ?? (await this.connectPrimary())).query<OpportunityRow>({ name, text, values }),
+    );
   }
 
   /**
@@ -124,11 +124,14 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     } else {
       routing?.onRead?.('primary');
     }
-    return guardDatabase(async () => (await (await this.primary()).query<OpportunityRow>(query)).rows);
+    return guardDatabase(
+      async () => (await (this.primaryPool ?? (await this.connectPrimary())).query<OpportunityRow>(query)).rows,
+    );
   }
 
-  private async primary(): Promise<Pool> {
-    this.primaryPool ??= await this.orm.em.getConnection('write').getNativeClient();
+  /** Only the first call waits: an await per query costs measurably on the hot paths. */
+  private async connectPrimary(): Promise<Pool> {
+    this.primaryPool = await this.orm.em.getConnection('write').getNativeClient();
     return this.primaryPool;
   }
 }

@@ -14,9 +14,12 @@ interface ReplicaConnection {
 export function replicaSetOf(orm: MikroORM, options: ReplicaSetOptions): ReplicaSet {
   const { replicas } = orm.em.getDriver() as unknown as { replicas?: ReplicaConnection[] };
   if (!Array.isArray(replicas)) throw new Error('MikroORM no longer exposes its replica connections');
-  const members: Replica[] = replicas.map((connection, index) => ({
-    name: `replica-${index + 1}`,
-    pool: () => connection.getNativeClient(),
-  }));
+  const members: Replica[] = replicas.map((connection, index) => {
+    let pool: Pool | undefined;
+    return {
+      name: `replica-${index + 1}`,
+      pool: () => pool ?? connection.getNativeClient().then((client) => (pool = client)),
+    };
+  });
   return new ReplicaSet(() => orm.em.getConnection('write').getNativeClient(), members, options);
 }

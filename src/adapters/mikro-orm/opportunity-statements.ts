@@ -41,9 +41,16 @@ export function directionOf(page: PageRequest): Direction {
   return page.before ? 'before' : page.after ? 'after' : 'first';
 }
 
-/** Which filters and direction a request uses: everything that changes the SQL text. */
-export function shapeKey(filters: OpportunityFilters, direction: Direction): string {
-  return `${FILTER_COLUMNS.map(([field]) => (filters[field] === undefined ? '-' : field[0])).join('')}${direction}`;
+const DIRECTIONS: Record<Direction, number> = { first: 0, after: 8, before: 16 };
+
+/** Which filters and direction a request uses (everything that changes the SQL text), as a small number. */
+export function shapeKey(filters: OpportunityFilters, direction: Direction): number {
+  return (
+    DIRECTIONS[direction] +
+    (filters.category === undefined ? 0 : 1) +
+    (filters.status === undefined ? 0 : 2) +
+    (filters.createdBy === undefined ? 0 : 4)
+  );
 }
 
 /**
@@ -55,7 +62,7 @@ export class OpportunityStatements {
   readonly insert: PreparedStatement<OpportunityValues>;
   readonly update: PreparedStatement<OpportunityValues & { expectedVersion: number }>;
   readonly remove: PreparedStatement<{ id: string }>;
-  private readonly lists = new Map<string, PreparedStatement<PageParams>>();
+  private readonly lists = new Map<number, PreparedStatement<PageParams>>();
 
   constructor(private readonly db: Kysely<OpportunityDatabase>) {
     this.findById = prepare((param) =>
@@ -133,8 +140,11 @@ function revisedColumns(param: Param<OpportunityValues>) {
 export function pageParams(filters: OpportunityFilters, page: PageRequest): PageParams {
   const position = page.before ?? page.after;
   return {
-    ...filters,
-    ...(position ? { positionCreatedAt: position.createdAt, positionId: position.id } : {}),
+    category: filters.category,
+    status: filters.status,
+    createdBy: filters.createdBy,
+    positionCreatedAt: position?.createdAt,
+    positionId: position?.id,
     limit: page.limit + 1,
   };
 }

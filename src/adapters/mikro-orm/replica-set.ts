@@ -12,7 +12,7 @@ export interface ReplicaStatus {
 
 export interface Replica {
   readonly name: string;
-  pool(): Promise<Pool>;
+  pool(): Pool | Promise<Pool>;
 }
 
 export interface ReplicaSetOptions {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
+import type { OpportunityFilters, PageRequest } from '../../domain/opportunity/opportunity-repository.port.js';
 import { type Direction, FILTER_COLUMNS, type PageParams, shapeKey } from './opportunity-statements.js';
 import { OPPORTUNITY_COLUMNS, type OpportunityDatabase } from './opportunity-row.js';
 import { prepare, type PreparedStatement } from './prepared-statement.js';
@@ -16,7 +16,7 @@ export interface SearchParams extends PageParams {
  * without touching the listing statements.
  */
 export class SearchStatements {
-  private readonly shapes = new Map<string, PreparedStatement<SearchParams>>();
+  private readonly shapes = new Map<number, PreparedStatement<SearchParams>>();
 
   constructor(private readonly db: Kysely<OpportunityDatabase>) {}
 
@@ -59,4 +59,18 @@ export class SearchStatements {
     }
     return statement;
   }
+}
+
+export function searchParams(text: string, filters: OpportunityFilters, page: PageRequest): SearchParams {
+  const position = page.before ?? page.after;
+  return {
+    text,
+    category: filters.category,
+    status: filters.status,
+    createdBy: filters.createdBy,
+    positionRank: position?.rank ?? 0,
+    positionCreatedAt: position?.createdAt,
+    positionId: position?.id,
+    limit: page.limit + 1,
+  };
 }
