@@ -202,6 +202,22 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     expect((await remove()).status).to.equal(404);
   });
 
+  it('purges expired keys on a schedule, and only expired ones', async () => {
+    await post(one, 'old-key', body('Old'));
+    await post(one, 'fresh-key', body('Fresh'));
+    await db.query(
+      `update idempotency_key set expires_at = now() - interval '1 second' where idempotency_key = 'old-key'`,
+    );
+    const purging = await startTestService({ IDEMPOTENCY_PURGE_INTERVAL_SECONDS: '1', RATE_LIMIT_ENABLED: 'false' });
+    try {
+      const keys = async () => (await db.query('select idempotency_key from idempotency_key')).rows;
+      await until(async () => (await keys()).length === 1);
+      expect(await keys()).to.deep.equal([{ idempotency_key: 'fresh-key' }]);
+    } finally {
+      await purging.stop();
+    }
+  });
+
   it('with REQUIRE_IDEMPOTENCY_KEY=true, refuses a POST without a key and still takes one with it', async () => {
     const strict = await startTestService({ REQUIRE_IDEMPOTENCY_KEY: 'true', RATE_LIMIT_ENABLED: 'false' });
     try {

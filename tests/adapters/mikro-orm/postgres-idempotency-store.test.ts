@@ -1,11 +1,13 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { expect } from 'chai';
 import pg from 'pg';
 import {
   advisoryLockId,
   PostgresIdempotencyStore,
 } from '../../../src/adapters/mikro-orm/postgres-idempotency-store.js';
+import { PurgeExpiredIdempotencyKeys } from '../../../src/application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 import { idempotencyStoreContract } from '../idempotency-store.contract.js';
 
@@ -33,3 +35,36 @@ idempotencyStoreContract('PostgreSQL', () => ({
     orm = undefined;
   },
 }));
+
+describe('PostgreSQL idempotency store: purging many expired keys', () => {
+  let purgeOrm: MikroORM;
+  before(async () => {
+    purgeOrm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
+  });
+  after(async () => purgeOrm.close());
+
+  it('deletes 2,500 expired keys in batches of 1,000, each one statement, leaving live keys', async () => {
+    const connection = purgeOrm.em.getConnection();
+    await connection.execute('truncate idempotency_key');
+    await connection.execute(`insert into idempotency_key
+      select 'purge-user', 'key-' || n, repeat('f', 64), 201, '{}', '{}', now() - interval '2 days',
+        case when n <= 2500 then now() - interval '1 hour' else now() + interval '1 hour' end
+      from generate_series(1, 2600) n`);
+    const store = new PostgresIdempotencyStore(purgeOrm);
+    const batches: number[] = [];
+    const counting = {
+      find: store.find.bind(store),
+      commit: store.commit.bind(store),
+      purgeExpired: async (now: Date, limit: number) => {
+        const deleted = await store.purgeExpired(now, limit);
+        batches.push(deleted);
+        return deleted;
+      },
+    };
+    const purge = new PurgeExpiredIdempotencyKeys(counting, { now: () => new Date() }, 1000);
+    expect(await purge.execute()).to.equal(2500);
+    expect(batches).to.deep.equal([1000, 1000, 500]);
+    const left = await connection.execute<{ count: string }[]>('select count(*) from idempotency_key');
+    expect(Number(left[0]?.count)).to.equal(100);
+  });
+});
