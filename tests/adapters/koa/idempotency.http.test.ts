@@ -218,6 +218,22 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     }
   });
 
+  it('lets browsers on an allowed origin send the key and read the replay header (CORS)', async () => {
+    const cors = await startTestService({ CORS_ORIGINS: 'https://admin.example.com', RATE_LIMIT_ENABLED: 'false' });
+    try {
+      const origin = { Origin: 'https://admin.example.com' };
+      const preflight = await cors.request(PATH, {
+        method: 'OPTIONS',
+        headers: { ...origin, 'Access-Control-Request-Method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-headers')).to.contain('Idempotency-Key');
+      const created = await send(cors, 'POST', PATH, { key: 'cors-key', token: alice, json: body(), headers: origin });
+      expect(created.headers.get('access-control-expose-headers')).to.contain('Idempotent-Replayed');
+    } finally {
+      await cors.stop();
+    }
+  });
+
   it('with REQUIRE_IDEMPOTENCY_KEY=true, refuses a POST without a key and still takes one with it', async () => {
     const strict = await startTestService({ REQUIRE_IDEMPOTENCY_KEY: 'true', RATE_LIMIT_ENABLED: 'false' });
     try {
