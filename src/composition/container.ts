@@ -26,8 +26,8 @@ export interface Adapters {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
-  /** Idempotency-Key support; without it the header is refused. */
-  readonly idempotency?: IdempotencyAdapters;
+  /** Idempotency-Key records, kept atomic with the writes they describe. */
+  readonly idempotency: IdempotencyAdapters;
   /** HTTP-only options: metrics, rate limiting, request scope, limits, proxy and CORS settings. */
   readonly http?: Omit<KoaAppDependencies, 'useCases' | 'verifier' | 'health' | 'logger'>;
 }
@@ -69,7 +69,7 @@ export function buildContainer(adapters: Adapters): Container {
     .bind(TOKENS.SearchOpportunities)
     .toResolvedValue((r: OpportunityRepository) => new SearchOpportunities(r), [...repo]);
 
-  if (adapters.idempotency) bindIdempotency(container, adapters.idempotency);
+  bindIdempotency(container, adapters.idempotency);
 
   container.bind<Koa>(TOKENS.HttpApp).toDynamicValue((context) =>
     createKoaApp({

@@ -37,10 +37,9 @@ export function bindIdempotency(container: Container, adapters: IdempotencyAdapt
     );
 }
 
-/** The idempotent writes for the HTTP adapter, when idempotency was bound. */
+/** The idempotent writes for the HTTP adapter. */
 export function idempotentUseCases(context: ResolutionContext): OpportunityUseCases['idempotent'] {
-  const requests = context.get<IdempotentRequests>(TOKENS.IdempotentRequests, { optional: true });
-  if (!requests) return undefined;
+  const requests = context.get<IdempotentRequests>(TOKENS.IdempotentRequests);
   return {
     create: new CreateOpportunityIdempotently(context.get(TOKENS.CreateOpportunity), requests),
     update: new UpdateOpportunityIdempotently(context.get(TOKENS.UpdateOpportunity), requests),

@@ -29,8 +29,8 @@ export interface OpportunityUseCases {
   readonly remove: DeleteOpportunity;
   readonly list: ListOpportunities;
   readonly search: SearchOpportunities;
-  /** The writes with an Idempotency-Key; without them the header is refused with a 400. */
-  readonly idempotent?: {
+  /** The writes with an Idempotency-Key. */
+  readonly idempotent: {
     readonly create: CreateOpportunityIdempotently;
     readonly update: UpdateOpportunityIdempotently;
     readonly remove: DeleteOpportunityIdempotently;
@@ -104,16 +104,7 @@ function jsonBody(limitBytes: number): Middleware {
 /** The idempotent use cases when the request carries a key; undefined means "as without the header". */
 function idempotentWrites(useCases: OpportunityUseCases, ctx: Context, required = false) {
   const key = idempotencyKeyOf(ctx, required);
-  if (key === undefined) return undefined;
-  if (!useCases.idempotent) {
-    throw new HttpProblem({
-      status: 400,
-      code: 'idempotency_not_supported',
-      title: 'Idempotency-Key not supported',
-      detail: 'This deployment does not accept Idempotency-Key',
-    });
-  }
-  return { key, ...useCases.idempotent };
+  return key === undefined ? undefined : { key, ...useCases.idempotent };
 }
 
 export function opportunityRoutes(useCases: OpportunityUseCases, options: OpportunityRouteOptions): Router {
