@@ -6,7 +6,7 @@ import {
   DEFAULT_IDEMPOTENCY_POLICY,
   type IdempotencyPolicy,
   IdempotentRequests,
-} from '../application/idempotency/idempotent-request.js';
+} from '../application/idempotency/idempotent-requests.js';
 import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import { UpdateOpportunityIdempotently } from '../application/idempotency/update-opportunity-idempotently.use-case.js';
 import type { Clock } from '../application/ports/clock.port.js';

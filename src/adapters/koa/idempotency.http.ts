@@ -5,7 +5,7 @@ import {
   IdempotencyKeyReusedError,
 } from '../../application/idempotency/idempotency-errors.js';
 import type { RecordedResponse } from '../../application/idempotency/idempotency-store.port.js';
-import type { IdempotentResult } from '../../application/idempotency/idempotent-request.js';
+import type { IdempotentResult } from '../../application/idempotency/idempotent-requests.js';
 import { HttpProblem, validationProblem } from './problem.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

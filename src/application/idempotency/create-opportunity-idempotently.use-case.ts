@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.js';
 import type { Opportunity, OpportunityDraft } from '../../domain/opportunity/opportunity.js';
 import type { CreateOpportunity } from '../opportunity/create-opportunity.use-case.js';
-import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-request.js';
+import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-requests.js';
 
 export interface IdempotentCreateCommand {
   readonly idempotencyKey: string;

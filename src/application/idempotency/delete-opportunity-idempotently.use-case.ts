@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/actor.js';
 import type { DeleteOpportunity } from '../opportunity/delete-opportunity.use-case.js';
-import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-request.js';
+import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-requests.js';
 
 /**
  * Delete with an Idempotency-Key: a retry after a lost 204 gets the 204 again instead of a 404.

@@ -2,7 +2,7 @@ import type { Actor } from '../../domain/actor.js';
 import { ConflictError } from '../../domain/domain-errors.js';
 import type { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type { UpdateOpportunity, UpdateOpportunityCommand } from '../opportunity/update-opportunity.use-case.js';
-import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-request.js';
+import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-requests.js';
 
 export interface IdempotentUpdateCommand extends UpdateOpportunityCommand {
   readonly idempotencyKey: string;

@@ -13,7 +13,7 @@ import {
   canonicalJson,
   DEFAULT_IDEMPOTENCY_POLICY,
   IdempotentRequests,
-} from '../../../src/application/idempotency/idempotent-request.js';
+} from '../../../src/application/idempotency/idempotent-requests.js';
 import { PurgeExpiredIdempotencyKeys } from '../../../src/application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import { UpdateOpportunityIdempotently } from '../../../src/application/idempotency/update-opportunity-idempotently.use-case.js';
 import { CreateOpportunity } from '../../../src/application/opportunity/create-opportunity.use-case.js';
