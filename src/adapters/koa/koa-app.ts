@@ -24,20 +24,28 @@ export interface KoaAppDependencies {
   readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
   readonly bodyLimitBytes?: number;
+  /** POST without an Idempotency-Key is refused (REQUIRE_IDEMPOTENCY_KEY). */
+  readonly requireIdempotencyKey?: boolean;
   readonly healthTimeoutMs?: number;
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
   /**
    * Runs the rest of a request in a read scope (read replicas: read-your-writes). Gets the token's
-   * user and whether the client asked for primary reads (`X-Read-Consistency: primary`).
+   * user and the request's kind: `write` for methods that change state, `primary` when the client
+   * asks for primary reads (`X-Read-Consistency: primary`), else `read`.
    */
-  readonly readScope?: (userId: string | undefined, forcePrimary: boolean, next: () => Promise<void>) => Promise<void>;
+  readonly readScope?: (
+    userId: string | undefined,
+    kind: 'read' | 'write' | 'primary',
+    next: () => Promise<void>,
+  ) => Promise<void>;
   /** True once shutdown began: responses then close their connection. */
   readonly isStopping?: () => boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Accepts a sane incoming X-Request-Id (from a gateway) or makes one, and echoes it. */
 const requestId: Middleware = async (ctx, next) => {
@@ -75,7 +83,10 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true; // errors are logged by errorHandling, with the request id
   const metrics = deps.metrics ?? noMetrics;
-  const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
+  const api = opportunityRoutes(deps.useCases, {
+    bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
+    requireIdempotencyKey: deps.requireIdempotencyKey ?? false,
+  });
   const ops = operationalRoutes(deps);
 
   app.use(requestId);
@@ -94,7 +105,11 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
     app.use((ctx, next) =>
       readScope(
         (ctx.state.actor as Actor | undefined)?.userId,
-        ctx.get('x-read-consistency').toLowerCase() === 'primary',
+        SAFE_METHODS.has(ctx.method)
+          ? ctx.get('x-read-consistency').toLowerCase() === 'primary'
+            ? 'primary'
+            : 'read'
+          : 'write',
         next,
       ),
     );

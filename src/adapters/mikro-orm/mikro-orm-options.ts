@@ -1,6 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
+import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
 
 export interface DatabaseSettings {
@@ -22,7 +23,7 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     replicas: (settings.replicaUrls ?? []).map((clientUrl, index) => ({ name: `replica-${index + 1}`, clientUrl })),
     // The ORM would pick a replica at random, healthy or not: reads are routed by ReplicaSet instead.
     preferReadReplicas: false,
-    entities: [OpportunitySchema],
+    entities: [OpportunitySchema, IdempotencyKeySchema],
     routines: [OpportunityTagsText],
     extensions: [Migrator],
     migrations: {

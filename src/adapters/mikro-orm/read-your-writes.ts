@@ -2,6 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 const SWEEP_AT = 10_000;
 
+/** `primary`: the client asked for primary reads (X-Read-Consistency: primary). */
+export type RequestKind = 'read' | 'write' | 'primary';
+
 interface Scope {
   readonly userId: string | undefined;
   primary: boolean;
@@ -24,19 +27,30 @@ export class ReadYourWrites {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Runs one request's work in a scope that knows who it is for. */
-  run<T>(userId: string | undefined, forcePrimary: boolean, work: () => Promise<T>): Promise<T> {
-    return this.scopes.run({ userId, primary: forcePrimary }, work);
+  /**
+   * Runs one request's work in a scope that knows who it is for. A `write` request (any method
+   * that changes state) reads only from the primary, including the read a conditional update
+   * makes first, and afterwards starts its user's window.
+   */
+  async run<T>(userId: string | undefined, kind: RequestKind, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.scopes.run({ userId, primary: kind !== 'read' }, work);
+    } finally {
+      if (kind === 'write' && userId !== undefined) this.remember(userId);
+    }
   }
 
-  /** Called by every write. */
+  /** Called by the repository's writes (writes through other adapters are covered by `run`). */
   noteWrite(): void {
     const scope = this.scopes.getStore();
     if (!scope) return;
     scope.primary = true;
-    if (scope.userId === undefined) return;
+    if (scope.userId !== undefined) this.remember(scope.userId);
+  }
+
+  private remember(userId: string): void {
     if (this.recentWriters.size >= SWEEP_AT) this.forgetExpired();
-    this.recentWriters.set(scope.userId, this.now());
+    this.recentWriters.set(userId, this.now());
   }
 
   private forgetExpired(): void {

@@ -16,6 +16,7 @@ describe('read replicas (a real streaming standby)', function () {
   let cluster: StreamingReplicaCluster;
   let api: TestService;
   let writer: string;
+  let admin: string;
 
   before(async function () {
     const missing = replicaToolsMissing();
@@ -35,6 +36,7 @@ describe('read replicas (a real streaming standby)', function () {
       RATE_LIMIT_ENABLED: 'false',
     });
     writer = await api.tokenFor({ userId: 'replica-writer', role: 'user' });
+    admin = await api.tokenFor({ userId: 'replica-admin', role: 'admin' });
   });
 
   after(async () => {
@@ -69,6 +71,15 @@ describe('read replicas (a real streaming standby)', function () {
         .and.not.include(after);
       // The writer reads its own write (primary for READ_YOUR_WRITES_MS after writing)…
       expect((await api.request(`${PATH}/${after}`, { token: writer })).status).to.equal(200);
+      // The read inside a write (ownership and version check) sees the primary: an admin who never
+      // wrote before updates the row the standby does not have yet.
+      const update = await api.request(`${PATH}/${after}`, {
+        method: 'PUT',
+        token: admin,
+        headers: { 'if-match': '"1"' },
+        json: { title: 'Updated during the pause', description: 'Replica routing.', category: 'testing' },
+      });
+      expect(update.status).to.equal(200);
       // …and any client may ask for the primary.
       const forced = await api.request(`${PATH}/${after}`, { headers: { 'x-read-consistency': 'primary' } });
       expect(forced.status).to.equal(200);

@@ -94,19 +94,24 @@ describe('ReplicaSet: which standby serves a read', () => {
 
 describe('ReadYourWrites: when a read must see the primary', () => {
   it('sends a user to the primary for the window after their write, others and later reads to replicas', async () => {
+    // (ReadYourWrites.run kinds: 'read', 'write' for state-changing requests, 'primary' when asked.)
     let now = 1_000;
     const ryw = new ReadYourWrites(5_000, () => now);
-    expect(await ryw.run('u1', false, async () => ryw.primaryRequired())).to.equal(false);
-    const inWritingRequest = await ryw.run('u1', false, async () => {
+    expect(await ryw.run('u1', 'read', async () => ryw.primaryRequired())).to.equal(false);
+    const inWritingRequest = await ryw.run('u1', 'read', async () => {
       ryw.noteWrite();
       return ryw.primaryRequired();
     });
     expect(inWritingRequest).to.equal(true);
-    expect(await ryw.run('u1', false, async () => ryw.primaryRequired())).to.equal(true);
-    expect(await ryw.run('u2', false, async () => ryw.primaryRequired())).to.equal(false);
-    expect(await ryw.run(undefined, false, async () => ryw.primaryRequired())).to.equal(false);
-    expect(await ryw.run(undefined, true, async () => ryw.primaryRequired())).to.equal(true);
+    expect(await ryw.run('u1', 'read', async () => ryw.primaryRequired())).to.equal(true);
+    expect(await ryw.run('u2', 'read', async () => ryw.primaryRequired())).to.equal(false);
+    expect(await ryw.run(undefined, 'read', async () => ryw.primaryRequired())).to.equal(false);
+    expect(await ryw.run(undefined, 'primary', async () => ryw.primaryRequired())).to.equal(true);
     now += 5_000;
-    expect(await ryw.run('u1', false, async () => ryw.primaryRequired())).to.equal(false);
+    expect(await ryw.run('u1', 'read', async () => ryw.primaryRequired())).to.equal(false);
+    // A state-changing request reads the primary from its first statement, and opens the window
+    // even when its write went through another adapter (no noteWrite).
+    expect(await ryw.run('u3', 'write', async () => ryw.primaryRequired())).to.equal(true);
+    expect(await ryw.run('u3', 'read', async () => ryw.primaryRequired())).to.equal(true);
   });
 });

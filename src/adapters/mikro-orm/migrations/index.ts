@@ -1,5 +1,6 @@
 import { Migration20261124Initial } from './migration-20261124-initial.js';
-import { Migration20261201145036_tag_and_version_checks } from './migration-20261201145036-tag-and-version-checks.js';
+import { Migration20261201145221 } from './migration-20261201-idempotency-key.js';
+import { Migration20261201154328_tag_and_version_checks } from './migration-20261201154328-tag-and-version-checks.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -7,8 +8,9 @@ import { Migration20261201145036_tag_and_version_checks } from './migration-2026
  */
 export const migrations = [
   { name: 'Migration20261124Initial', class: Migration20261124Initial },
+  { name: 'Migration20261201145221', class: Migration20261201145221 },
   {
-    name: 'Migration20261201145036_tag_and_version_checks',
-    class: Migration20261201145036_tag_and_version_checks,
+    name: 'Migration20261201154328_tag_and_version_checks',
+    class: Migration20261201154328_tag_and_version_checks,
   },
 ];
