@@ -4,7 +4,7 @@ import { type LoadResult, runLoad } from './load.js';
 import type { ScenarioRun } from './report.js';
 import { type Check, type Scenario, type ScenarioContext } from './scenarios.js';
 import { type Fixture, WRITER_USER_ID } from './seed.js';
-import { SERVER_NAMES, type ServerName, type ServerProcess } from './servers.js';
+import { cpuTimeMs, SERVER_NAMES, type ServerName, type ServerProcess } from './servers.js';
 
 export interface MeasureSettings {
   readonly durationS: number;
@@ -55,7 +55,8 @@ async function measureOn(
       : scenario.write === 'put'
         ? await versionSum(settings.db, writer)
         : 0;
-  const result = scenario.write
+  const cpuBefore = cpuTimeMs(server.pid);
+  const measured = scenario.write
     ? await runLoad({
         ...base,
         requests: scenario.requests(context),
@@ -63,6 +64,11 @@ async function measureOn(
         maxS: settings.durationS * 4 + 30,
       })
     : await runLoad({ ...base, requests: scenario.requests(context), durationS: settings.durationS });
+  const cpuAfter = cpuTimeMs(server.pid);
+  const result: LoadResult =
+    cpuBefore === null || cpuAfter === null || measured.responses === 0
+      ? measured
+      : { ...measured, serverCpuUsPerRequest: Math.round(((cpuAfter - cpuBefore) * 1000) / measured.responses) };
   const cancelled = await drain(settings.db, settings.dbName);
   const name = `${scenario.name} on the ${server.name}, round ${round + 1}`;
   // Writes must run to completion, or the row and version counts below cannot be compared.
@@ -97,7 +103,7 @@ async function measureOn(
   }
   settings.log(
     `  ${server.name.padEnd(8)} ${String(result.rps).padStart(7)} req/s  p50 ${result.p50} ms  p95 ${result.p95} ms  p99 ${result.p99} ms  ` +
-      `errors ${result.errors}  non-2xx ${result.non2xx}`,
+      `CPU ${result.serverCpuUsPerRequest ?? '-'} µs/req  errors ${result.errors}  non-2xx ${result.non2xx}`,
   );
   return result;
 }

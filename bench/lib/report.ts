@@ -22,6 +22,8 @@ export interface Summary {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
+  /** Median CPU time of the server per response, µs (undefined without /proc). */
+  readonly cpuUs: number | undefined;
   readonly responses: number;
   readonly errors: number;
   readonly non2xx: number;
@@ -48,6 +50,9 @@ export function summarize(results: readonly LoadResult[] | undefined): Summary |
     p50: of((r) => r.p50),
     p95: of((r) => r.p95),
     p99: of((r) => r.p99),
+    cpuUs: results.every((r) => r.serverCpuUsPerRequest !== undefined)
+      ? of((r) => r.serverCpuUsPerRequest ?? 0)
+      : undefined,
     responses: sum((r) => r.responses),
     errors: sum((r) => r.errors),
     non2xx: sum((r) => r.non2xx),
@@ -124,7 +129,10 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
     add(
       name,
       paired.median >= min,
-      `${times(paired.median)} (rounds ${fixed(paired.min, 2)}–${fixed(paired.max, 2)}; medians ${service.rps} vs ${other.rps} req/s)`,
+      `${times(paired.median)} (rounds ${fixed(paired.min, 2)}–${fixed(paired.max, 2)}; medians ${service.rps} vs ${other.rps} req/s)` +
+        (service.cpuUs && other.cpuUs
+          ? `; by CPU per request ${times(other.cpuUs / service.cpuUs)} (${service.cpuUs} vs ${other.cpuUs} µs)`
+          : ''),
     );
   };
   throughput('get-by-id', 'GET /:id', 'limit', 0.8);
@@ -228,6 +236,7 @@ function rows(report: BenchReport): string[][] {
     'limit req/s',
     'svc/limit (per-round)',
     'svc/base (per-round)',
+    'CPU µs/req svc / base / limit',
     'service p50/p95/p99 ms',
     'baseline p50/p95/p99 ms',
     'limit p50/p95/p99 ms',
@@ -245,6 +254,7 @@ function rows(report: BenchReport): string[][] {
       spread(limit),
       share(s, 'limit'),
       share(s, 'baseline'),
+      [service, baseline, limit].map((x) => x?.cpuUs ?? '-').join(' / '),
       tail(service),
       tail(baseline),
       tail(limit),

@@ -44,6 +44,25 @@ export class MemorySampler {
   }
 }
 
+/**
+ * CPU time (user + system) the process has used so far, in ms, from /proc/<pid>/stat; null where
+ * /proc is unavailable. Per request it is far steadier than req/s on a machine others load too.
+ */
+export function cpuTimeMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state, field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface ServerProcess {
   readonly name: ServerName;
   readonly url: string;
