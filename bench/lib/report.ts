@@ -153,6 +153,16 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
       `${fixed(r, 2)}× on ${worst[0]} (${fixed(worst[1].p99)} vs ${fixed(worst[1].p50)} ms)`,
     );
   }
+  const plain = of('post', 'service');
+  const keyed = of('post-key', 'service');
+  if (plain && keyed) {
+    const r = ratio(keyed.rps, plain.rps);
+    add(
+      'POST with Idempotency-Key ≥ 0.85× POST without (service, medians)',
+      r >= 0.85,
+      `${times(r)} (${keyed.rps} vs ${plain.rps} req/s)`,
+    );
+  }
   const search = find('search-8');
   const searchService = of('search-8', 'service');
   const searchBaseline = of('search-8', 'baseline');
