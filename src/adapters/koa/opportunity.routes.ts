@@ -80,8 +80,37 @@ function jsonBody(limitBytes: number): Middleware {
         detail: 'Send the request body as application/json',
       });
     }
-    await parse(ctx, next);
+    // The parser runs on its own (with a no-op `next`) so that only its failures are translated.
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (error) {
+      if (isDecompressionError(error)) {
+        throw new HttpProblem({
+          status: 400,
+          code: 'invalid_content_encoding',
+          title: 'Bad request',
+          detail: 'The request body is not valid for its Content-Encoding',
+        });
+      }
+      if ((error as { status?: unknown }).status === 415) {
+        throw new HttpProblem({
+          status: 415,
+          code: 'unsupported_content_encoding',
+          title: 'Unsupported media type',
+          detail: 'Content-Encoding must be gzip, deflate, br or identity',
+        });
+      }
+      throw error;
+    }
+    await next();
   };
+}
+
+/** zlib (gzip, deflate) and brotli stream errors: a corrupt or mislabelled compressed body. */
+function isDecompressionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__)/.test(code);
 }
 
 export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes: number): Router {
