@@ -82,6 +82,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
             }
           : {}),
         bodyLimitBytes: config.bodyLimitBytes,
+        requireIfMatch: config.requireIfMatch,
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,
         isStopping: () => stopping,

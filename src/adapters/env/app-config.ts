@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly embeddedDbPort: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** PUT and DELETE must carry If-Match (428 otherwise). */
+  readonly requireIfMatch: boolean;
   readonly jwt: JwtConfig;
   readonly ops: OperationsConfig;
 }
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedDbPort: integer(env, 'EMBEDDED_DB_PORT', 54329, 1024, 65535),
     logLevel: text(env, 'LOG_LEVEL') ?? (production ? 'info' : 'debug'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    requireIfMatch: flag(env, 'REQUIRE_IF_MATCH', false),
     jwt,
     ops: {
       trustProxy: flag(env, 'TRUST_PROXY', false),

@@ -31,7 +31,7 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
     );
     if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id');
+      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, If-None-Match, X-Request-Id');
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
       return;

@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type * as t from 'io-ts';
 import type { CreateOpportunity } from '../../application/opportunity/create-opportunity.use-case.js';
 import type { DeleteOpportunity } from '../../application/opportunity/delete-opportunity.use-case.js';
@@ -15,7 +15,8 @@ import { decodeCursor } from './cursor-codec.js';
 import { decodeAll } from './io-ts-support.js';
 import { CategoryParam, IdParam, ListQuery, OpportunityBody, SearchQuery } from './opportunity-codecs.js';
 import { presentOpportunity, presentPage } from './opportunity-presenter.js';
-import { HttpProblem, validationProblem } from './problem.js';
+import { answerNotModifiedWhenFresh, ifMatchOf } from './conditional-requests.js';
+import { etagOf as etag, HttpProblem, validationProblem } from './problem.js';
 
 export interface OpportunityUseCases {
   readonly create: CreateOpportunity;
@@ -50,17 +51,6 @@ function filtersOf(query: ListQuery): OpportunityFilters {
     ...(createdBy === undefined ? {} : { createdBy }),
   };
 }
-
-/** An optional `If-Match: "<version>"` makes an update conditional on the version the client saw. */
-function expectedVersion(ctx: Context): number | undefined {
-  const header = ctx.get('if-match');
-  if (header === '' || header === '*') return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be an ETag such as "3"' }]);
-  return Number(match[1]);
-}
-
-const etag = (version: number): string => `"${version}"`;
 
 /** Write endpoints need a token before anything else is looked at (no body parsing for strangers). */
 const authenticated: Middleware = async (ctx, next) => {
@@ -113,7 +103,14 @@ function isDecompressionError(error: unknown): boolean {
   return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__)/.test(code);
 }
 
-export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes: number): Router {
+export interface RouteOptions {
+  readonly bodyLimitBytes: number;
+  /** REQUIRE_IF_MATCH: PUT and DELETE without If-Match get 428 instead of overwriting blindly. */
+  readonly requireIfMatch?: boolean;
+}
+
+export function opportunityRoutes(useCases: OpportunityUseCases, options: RouteOptions): Router {
+  const { bodyLimitBytes, requireIfMatch = false } = options;
   const router = new Router({ prefix: OPPORTUNITIES_PATH });
   const json = jsonBody(bodyLimitBytes);
 
@@ -139,6 +136,9 @@ export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes:
 
   router.get('/:id', async (ctx) => {
     const opportunity = await useCases.get.execute(decode(IdParam, ctx.params.id, 'id'));
+    // Clients may keep a copy but must revalidate it (If-None-Match → 304) before using it.
+    ctx.set('Cache-Control', 'no-cache');
+    if (answerNotModifiedWhenFresh(ctx, etag(opportunity.version))) return;
     ctx.set('ETag', etag(opportunity.version));
     ctx.body = presentOpportunity(opportunity);
   });
@@ -156,20 +156,17 @@ export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes:
   router.put('/:id', authenticated, json, async (ctx) => {
     const actor = requireActor(ctx);
     const id = decode(IdParam, ctx.params.id, 'id');
+    const ifMatch = ifMatchOf(ctx, requireIfMatch);
     const draft = decode(OpportunityBody, ctx.request.body);
-    const version = expectedVersion(ctx);
-    const opportunity = await useCases.update.execute(actor, {
-      id,
-      draft,
-      ...(version === undefined ? {} : { expectedVersion: version }),
-    });
+    const opportunity = await useCases.update.execute(actor, { id, draft, ...(ifMatch ? { ifMatch } : {}) });
     ctx.set('ETag', etag(opportunity.version));
     ctx.body = presentOpportunity(opportunity);
   });
 
   router.delete('/:id', async (ctx) => {
     const actor = requireActor(ctx);
-    await useCases.remove.execute(actor, decode(IdParam, ctx.params.id, 'id'));
+    const id = decode(IdParam, ctx.params.id, 'id');
+    await useCases.remove.execute(actor, id, ifMatchOf(ctx, requireIfMatch));
     ctx.status = 204;
   });
 
