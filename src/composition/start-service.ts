@@ -42,6 +42,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         url: databaseUrl,
         poolSize: config.dbPoolSize,
         statementTimeoutMs: config.dbStatementTimeoutMs,
+        queryTimeoutMs: config.dbQueryTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),

@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
+  /** Client-side bound on one query (the server may be the thing that hangs). */
+  readonly dbQueryTimeoutMs: number;
   readonly migrateOnStart: boolean;
   readonly dataDir: string;
   readonly embeddedDbPort: number;
@@ -111,7 +113,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl: text(env, 'DATABASE_URL'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
-    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2_500, 100, 600_000),
+    dbQueryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 3_000, 100, 600_000),
     migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
     dataDir: text(env, 'DATA_DIR') ?? '.data',
     embeddedDbPort: integer(env, 'EMBEDDED_DB_PORT', 54329, 1024, 65535),
@@ -137,7 +140,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),
-      dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+      dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 1_500, 100, 60_000),
     },
   };
   if (production) requireProductionSettings(config);
