@@ -78,9 +78,11 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
 
   app.use(requestId);
   app.use(accessLog(deps.logger, metrics));
+  // Checked when the response is about to go out, not when the request came in: a request that was
+  // already running when shutdown began must still tell its client not to reuse the connection.
   app.use(async (ctx, next) => {
-    if (deps.isStopping?.()) ctx.set('Connection', 'close');
     await next();
+    if (deps.isStopping?.()) ctx.set('Connection', 'close');
   });
   app.use(securityHeaders);
   app.use(errorHandling(deps.logger));
