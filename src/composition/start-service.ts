@@ -71,6 +71,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       http: {
         ...(metrics ? { metrics } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
+        ...(ops.metricsToken ? { metricsToken: ops.metricsToken } : {}),
         ...(rateLimitStore
           ? {
               rateLimit: {
@@ -78,12 +79,14 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
                 policy: {
                   read: { limit: ops.rateLimitReads, windowMs: ops.rateLimitWindowMs },
                   write: { limit: ops.rateLimitWrites, windowMs: ops.rateLimitWindowMs },
+                  refusedAuthentications: { limit: ops.rateLimitAuthFailures, windowMs: ops.rateLimitWindowMs },
                 },
               },
             }
           : {}),
         bodyLimitBytes: config.bodyLimitBytes,
         requireIfMatch: config.requireIfMatch,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,
         isStopping: () => stopping,
@@ -94,7 +97,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
     let metricsUrl: string | undefined;
     if (metricsEndpoint && ops.metricsPort !== 0) {
-      const metricsServer = await listen(metricsApp(metricsEndpoint), config.host, ops.metricsPort);
+      const metricsServer = await listen(metricsApp(metricsEndpoint, ops.metricsToken), config.host, ops.metricsPort);
       cleanups.unshift(() => drain(metricsServer, 1_000));
       metricsUrl = urlOf(metricsServer, config.host);
     }

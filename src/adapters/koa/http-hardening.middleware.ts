@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { HttpProblem } from './problem.js';
 
 /** Headers suitable for a JSON API that no browser should render, frame or cache. */
 export const securityHeaders: Middleware = async (ctx, next) => {
@@ -38,4 +40,30 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
     }
     await next();
   };
+}
+
+/**
+ * RFC 9112 section 3.2: a request with more than one Host header must be refused with 400. Node
+ * keeps only the first, so two hosts would otherwise reach anything that reads the host.
+ */
+export const singleHost: Middleware = async (ctx, next) => {
+  const raw = ctx.req.rawHeaders;
+  let hosts = 0;
+  for (let index = 0; index < raw.length; index += 2) if (raw[index]?.toLowerCase() === 'host') hosts += 1;
+  if (hosts > 1) {
+    throw new HttpProblem({
+      status: 400,
+      code: 'duplicate_host',
+      title: 'Bad request',
+      detail: 'The request has more than one Host header',
+    });
+  }
+  await next();
+};
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** `Authorization: Bearer <token>` compared in constant time (hashing first evens out the lengths). */
+export function bearerMatches(authorization: string, token: string): boolean {
+  return timingSafeEqual(digest(authorization.trim()), digest(`Bearer ${token}`));
 }

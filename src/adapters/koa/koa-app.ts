@@ -8,8 +8,9 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
-import { cors, securityHeaders } from './http-hardening.middleware.js';
+import { bearerMatches, cors, securityHeaders, singleHost } from './http-hardening.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
+import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
 import { noMetrics, type ServiceMetrics } from './service-metrics.js';
 
@@ -21,11 +22,15 @@ export interface KoaAppDependencies {
   readonly metrics?: ServiceMetrics;
   /** Serves `GET /metrics` on this app when given (Prometheus text format). */
   readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
+  /** METRICS_TOKEN: /metrics then needs `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
   readonly bodyLimitBytes?: number;
   /** REQUIRE_IF_MATCH: 428 for a PUT or DELETE without If-Match. */
   readonly requireIfMatch?: boolean;
   readonly healthTimeoutMs?: number;
+  /** Base of absolute links (`next`/`previous`); relative links when absent, never the Host header. */
+  readonly publicUrl?: string;
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
@@ -58,6 +63,16 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   const metrics = deps.metricsEndpoint;
   if (metrics) {
     router.get('/metrics', async (ctx) => {
+      const token = deps.metricsToken;
+      if (token !== undefined && !bearerMatches(ctx.get('authorization'), token)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new HttpProblem({
+          status: 401,
+          code: 'not_authenticated',
+          title: 'Not authenticated',
+          detail: 'Metrics need the metrics bearer token',
+        });
+      }
       const { contentType, body } = await metrics();
       ctx.type = contentType;
       ctx.body = body;
@@ -73,6 +88,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   const api = opportunityRoutes(deps.useCases, {
     bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
     requireIfMatch: deps.requireIfMatch ?? false,
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   });
   const ops = operationalRoutes(deps);
 
@@ -86,9 +102,18 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   });
   app.use(securityHeaders);
   app.use(errorHandling(deps.logger));
+  app.use(singleHost);
   app.use(cors(deps.corsOrigins ?? []));
   app.use(ops.routes());
-  app.use(authentication(deps.verifier, deps.logger, metrics));
+  const refusals = deps.rateLimit?.policy.refusedAuthentications;
+  app.use(
+    authentication(
+      deps.verifier,
+      deps.logger,
+      metrics,
+      deps.rateLimit && refusals ? { store: deps.rateLimit.store, ...refusals } : undefined,
+    ),
+  );
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(api.routes());
   app.use(api.allowedMethods());

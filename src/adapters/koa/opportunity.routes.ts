@@ -107,31 +107,33 @@ export interface RouteOptions {
   readonly bodyLimitBytes: number;
   /** REQUIRE_IF_MATCH: PUT and DELETE without If-Match get 428 instead of overwriting blindly. */
   readonly requireIfMatch?: boolean;
+  /** PUBLIC_URL: base of absolute page links; links are relative without it. */
+  readonly publicUrl?: string;
 }
 
 export function opportunityRoutes(useCases: OpportunityUseCases, options: RouteOptions): Router {
-  const { bodyLimitBytes, requireIfMatch = false } = options;
+  const { bodyLimitBytes, requireIfMatch = false, publicUrl } = options;
   const router = new Router({ prefix: OPPORTUNITIES_PATH });
   const json = jsonBody(bodyLimitBytes);
 
   router.get('/', async (ctx) => {
     const query = decode(ListQuery, ctx.query);
     const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, page, presentOpportunity);
+    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
   });
 
   // Registered before `/:id` so these paths are not taken for ids.
   router.get('/search', async (ctx) => {
     const query = decode(SearchQuery, ctx.query);
     const page = await useCases.search.execute(query.q, filtersOf(query), pageOf(query, true));
-    ctx.body = presentPage(ctx, page, (hit) => presentOpportunity(hit.opportunity));
+    ctx.body = presentPage(ctx, publicUrl, page, (hit) => presentOpportunity(hit.opportunity));
   });
 
   router.get('/category/:category', async (ctx) => {
     const category = decode(CategoryParam, ctx.params.category, 'category');
     const query = decode(ListQuery, { ...ctx.query, category });
     const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, page, presentOpportunity);
+    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
   });
 
   router.get('/:id', async (ctx) => {
