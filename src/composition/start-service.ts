@@ -103,6 +103,9 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     }
     const stop = async () => {
       stopping = true;
+      // Readiness now fails and every response says Connection: close; a load balancer notices
+      // within its check interval and moves keep-alive clients away before the port closes.
+      if (ops.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, ops.shutdownDrainMs));
       await runAll(cleanups);
     };
     return { url: urlOf(server, config.host), metricsUrl, server, app, orm, stop };

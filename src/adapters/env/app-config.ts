@@ -55,6 +55,8 @@ export interface OperationsConfig {
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
   readonly shutdownTimeoutMs: number;
+  /** After SIGTERM, keep serving (readiness 503, Connection: close) this long before draining. */
+  readonly shutdownDrainMs: number;
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       metricsPort: integer(env, 'METRICS_PORT', production ? 9464 : 0, 0, 65535),
       metricsToken: text(env, 'METRICS_TOKEN'),
       shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+      shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),

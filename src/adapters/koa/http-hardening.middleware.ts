@@ -14,6 +14,15 @@ export const securityHeaders: Middleware = async (ctx, next) => {
 };
 
 /**
+ * HSTS only on responses that went out over HTTPS (directly, or per X-Forwarded-Proto from a
+ * trusted proxy): browsers ignore it on plain HTTP, and a development server must stay reachable.
+ */
+export const strictTransportSecurity: Middleware = async (ctx, next) => {
+  if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+  await next();
+};
+
+/**
  * CORS for an allow-list of origins; off when the list is empty (the main client is a mobile app,
  * which needs none). Answers preflights itself.
  */

@@ -8,7 +8,13 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
-import { bearerMatches, cors, securityHeaders, singleHost } from './http-hardening.middleware.js';
+import {
+  bearerMatches,
+  cors,
+  securityHeaders,
+  singleHost,
+  strictTransportSecurity,
+} from './http-hardening.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
 import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
@@ -51,6 +57,12 @@ const requestId: Middleware = async (ctx, next) => {
 function operationalRoutes(deps: KoaAppDependencies): Router {
   const router = new Router();
   router.get('/health', async (ctx) => {
+    // Readiness: an instance told to stop asks its load balancer to send nothing new, at once.
+    if (deps.isStopping?.()) {
+      ctx.status = 503;
+      ctx.body = { status: 'stopping' };
+      return;
+    }
     const up = await deps.health.isHealthy(deps.healthTimeoutMs ?? 1500);
     ctx.status = up ? 200 : 503;
     ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
@@ -82,7 +94,9 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
 }
 
 export function createKoaApp(deps: KoaAppDependencies): Koa {
-  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  // Behind a proxy, only the address the nearest proxy appended is believed: the left-most
+  // X-Forwarded-For entries are whatever the client chose to send.
+  const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   app.silent = true; // errors are logged by errorHandling, with the request id
   const metrics = deps.metrics ?? noMetrics;
   const api = opportunityRoutes(deps.useCases, {
@@ -101,6 +115,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
     if (deps.isStopping?.()) ctx.set('Connection', 'close');
   });
   app.use(securityHeaders);
+  app.use(strictTransportSecurity);
   app.use(errorHandling(deps.logger));
   app.use(singleHost);
   app.use(cors(deps.corsOrigins ?? []));

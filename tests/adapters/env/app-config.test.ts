@@ -44,6 +44,11 @@ describe('Configuration from the environment', () => {
     }
   });
 
+  it('drains for SHUTDOWN_DRAIN_MS after SIGTERM only when asked (a lone instance stops at once)', () => {
+    expect(loadConfig({}).ops.shutdownDrainMs).to.equal(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '1500' }).ops.shutdownDrainMs).to.equal(1500);
+  });
+
   it('bounds database waits on the client side by default (a frozen server answers nothing)', () => {
     const config = loadConfig({});
     expect(config.ops.dbConnectTimeoutMs + config.dbQueryTimeoutMs).to.be.at.most(5_000);

@@ -80,6 +80,25 @@ describe('HTTP: headers that must not be trusted', () => {
     }
   });
 
+  it('behind a trusted proxy: the last X-Forwarded-For entry is the client, and HSTS only over HTTPS', async () => {
+    const proxied = await startTestService({ TRUST_PROXY: 'true' });
+    try {
+      const headers = { 'x-forwarded-for': '203.0.113.9, 198.51.100.7', 'x-forwarded-proto': 'https' };
+      const secure = await proxied.request(`${PATH}?limit=1`, { headers: { ...headers, 'x-request-id': 'proxied-1' } });
+      expect(secure.headers.get('strict-transport-security')).to.equal('max-age=31536000');
+      const line = proxied.logger.lines.find((entry) => entry.fields.requestId === 'proxied-1');
+      expect(line?.fields.clientIp, 'the left entry is whatever the client sent').to.equal('198.51.100.7');
+      const plain = await proxied.request(`${PATH}?limit=1`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      expect(plain.headers.get('strict-transport-security')).to.equal(null);
+    } finally {
+      await proxied.stop();
+    }
+    const direct = await api.request(`${PATH}?limit=1`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(direct.headers.get('strict-transport-security'), 'X-Forwarded-Proto ignored without TRUST_PROXY').to.equal(
+      null,
+    );
+  });
+
   it('answers 429 to an address that keeps sending refused tokens, and still lets valid tokens through', async () => {
     const limited = await startTestService({ RATE_LIMIT_AUTH_FAILURES: '5', RATE_LIMIT_WINDOW_SECONDS: '60' });
     try {

@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
-import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { spawnService, waitUntil } from '../../support/service-process.js';
 import { freePort, testDatabaseUrl } from '../../support/test-database.js';
-import { TEST_SECRET } from '../../support/test-service.js';
-
-const root = path.resolve(import.meta.dirname, '../../..');
 
 interface Answer {
   readonly status: number;
@@ -43,32 +39,12 @@ describe('Operations: shutdown with keep-alive clients', function () {
   it('closes idle keep-alive sockets at once, answers in-flight requests with Connection: close, exits within 1 s', async () => {
     const databaseUrl = await testDatabaseUrl();
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: TEST_SECRET,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MIGRATE_ON_START: 'false',
-        LOG_LEVEL: 'warn',
-        KEEP_ALIVE_TIMEOUT_MS: '30000',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Date.now())));
+    const service = spawnService(port, databaseUrl, { KEEP_ALIVE_TIMEOUT_MS: '30000' });
+    const exited = service.exited.then(({ at }) => at);
     const locker = new pg.Client({ connectionString: databaseUrl });
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
     try {
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline) {
-        if ((await get(agent, port, '/health/live').catch(() => undefined))?.status === 200) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntil(async () => (await get(agent, port, '/health/live')).status === 200, 15_000, 'listening');
       // Six keep-alive connections that then sit idle.
       const idle = await Promise.all(Array.from({ length: 6 }, () => get(agent, port, '/health/live')));
       const idleSockets = [...new Set(idle.map((answer) => answer.socket))];
@@ -82,7 +58,7 @@ describe('Operations: shutdown with keep-alive clients', function () {
       await new Promise((resolve) => setTimeout(resolve, 300));
 
       const signalled = Date.now();
-      child.kill('SIGTERM');
+      service.child.kill('SIGTERM');
       const idleClosedAt = await Promise.all(idleClosed);
       for (const at of idleClosedAt) expect(at - signalled, 'idle socket closed at once').to.be.below(500);
 
@@ -91,12 +67,12 @@ describe('Operations: shutdown with keep-alive clients', function () {
       const answer = await inFlight;
       expect(answer.status).to.equal(200);
       expect(answer.connection).to.equal('close');
-      expect((await exited) - answer.at, stderr).to.be.below(1_000);
-      expect(child.exitCode, stderr).to.equal(0);
+      expect((await exited) - answer.at, service.stderr()).to.be.below(1_000);
+      expect((await service.exited).code, service.stderr()).to.equal(0);
     } finally {
       agent.destroy();
       await locker.end().catch(() => undefined);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      service.kill();
     }
   });
 });
