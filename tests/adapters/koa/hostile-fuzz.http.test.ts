@@ -129,6 +129,22 @@ describe('HTTP: fuzz-style hostile requests on every route and field', function 
         headers: { 'if-match': decodeURIComponentSafe(value) },
       });
     }
+    for (const raw of [
+      '['.repeat(60_000),
+      `{"title":${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+      '{"__proto__":{"x":1},"title":"a"}',
+      '{"title":"a","constructor":{"prototype":{}}}',
+      '{"title":"\\ud800","description":"x","category":"c"}',
+      '"just a string"',
+      'null',
+      '{"title": "unterminated',
+    ]) {
+      await send(`POST raw ${raw.slice(0, 16)}`, PATH, {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
     const plain = Buffer.from(JSON.stringify(VALID));
     for (const [encoding, payload] of [
       ['gzip', plain],
