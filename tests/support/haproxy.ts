@@ -21,8 +21,15 @@ function has(command: string): boolean {
 export function ensureHaproxy(): string | undefined {
   const missing = ['haproxy', 'openssl'].filter((command) => !has(command));
   if (missing.length === 0) return undefined;
+  const install = () => execFileSync('apt-get', ['install', '-y', ...missing], { stdio: 'ignore', timeout: 300_000 });
   try {
-    execFileSync('apt-get', ['install', '-y', ...missing], { stdio: 'ignore', timeout: 300_000 });
+    try {
+      install();
+    } catch {
+      // A fresh machine may not have package lists yet.
+      execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
+      install();
+    }
   } catch (error) {
     return `could not install ${missing.join(', ')} with apt-get: ${(error as Error).message}`;
   }

@@ -81,9 +81,21 @@ describe('Operations: rolling restart of two instances behind HAProxy (no retrie
     const probe = new Agent({ keepAlive: true, rejectUnauthorized: false });
     await waitUntil(async () => (await send(probe, `${base}/health`, 'GET', {})).status === 200, 10_000, 'balanced');
 
-    // Through TLS termination: HSTS applies, links stay relative, the access log sees the client.
+    // Through TLS termination: HSTS applies and page links stay relative.
     const first = await send(probe, `${base}${PATH}?limit=1`, 'GET', {});
     expect(first.headers['strict-transport-security']).to.equal('max-age=31536000');
+    const post = (agent: Agent, title: string) =>
+      send(
+        agent,
+        `${base}${PATH}`,
+        'POST',
+        { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        JSON.stringify({ title, description: 'During a restart.', category: 'rolling' }),
+      );
+    for (const title of ['Seed 1', 'Seed 2']) expect((await post(probe, title)).status).to.equal(201);
+    const paged = JSON.parse((await send(probe, `${base}${PATH}?limit=1`, 'GET', {})).body) as { next: string };
+    // Relative, so the client resolves it on the https origin it used; never http:// from a Host.
+    expect(paged.next).to.match(/^\/api\/v1\/opportunities\?limit=1&cursor=/);
 
     let loading = true;
     const failures: string[] = [];
@@ -95,13 +107,7 @@ describe('Operations: rolling restart of two instances behind HAProxy (no retrie
       while (loading) {
         try {
           const outcome = writer
-            ? await send(
-                agent,
-                `${base}${PATH}`,
-                'POST',
-                { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-                JSON.stringify({ title: `Rolling ${index}`, description: 'During a restart.', category: 'rolling' }),
-              )
+            ? await post(agent, `Rolling ${index}`)
             : await send(agent, `${base}${PATH}?limit=5`, 'GET', {});
           completed += 1;
           if (outcome.status === (writer ? 201 : 200)) {
