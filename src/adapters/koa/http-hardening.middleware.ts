@@ -38,11 +38,14 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
     ctx.set('Access-Control-Allow-Origin', allowed.has('*') ? '*' : origin);
     ctx.set(
       'Access-Control-Expose-Headers',
-      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After',
+      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Idempotent-Replayed',
     );
     if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, If-None-Match, X-Request-Id');
+      ctx.set(
+        'Access-Control-Allow-Headers',
+        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id',
+      );
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
       return;

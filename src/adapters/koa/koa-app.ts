@@ -34,6 +34,8 @@ export interface KoaAppDependencies {
   readonly bodyLimitBytes?: number;
   /** REQUIRE_IF_MATCH: 428 for a PUT or DELETE without If-Match. */
   readonly requireIfMatch?: boolean;
+  /** POST without an Idempotency-Key is refused (REQUIRE_IDEMPOTENCY_KEY). */
+  readonly requireIdempotencyKey?: boolean;
   readonly healthTimeoutMs?: number;
   /** Base of absolute links (`next`/`previous`); relative links when absent, never the Host header. */
   readonly publicUrl?: string;
@@ -103,6 +105,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
     bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
     requireIfMatch: deps.requireIfMatch ?? false,
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    requireIdempotencyKey: deps.requireIdempotencyKey ?? false,
   });
   const ops = operationalRoutes(deps);
 

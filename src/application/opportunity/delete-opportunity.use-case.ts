@@ -6,11 +6,24 @@ import { assertVersionPrecondition, namesVersions, type VersionPrecondition } fr
 export class DeleteOpportunity {
   constructor(private readonly opportunities: OpportunityRepository) {}
 
-  async execute(actor: Actor, id: string, ifMatch?: VersionPrecondition): Promise<void> {
+  /**
+   * `remove` lets a caller delete together with something else (an idempotency record); it is
+   * called after the If-Match check, and is not itself conditional on the version.
+   */
+  async execute(
+    actor: Actor,
+    id: string,
+    ifMatch?: VersionPrecondition,
+    remove?: (id: string) => Promise<unknown>,
+  ): Promise<void> {
     const opportunity = await this.opportunities.findById(id);
     if (!opportunity) throw new NotFoundError('Opportunity', id);
     opportunity.assertModifiableBy(actor);
     assertVersionPrecondition(ifMatch, id, opportunity.version);
+    if (remove) {
+      await remove(id);
+      return;
+    }
     if (!namesVersions(ifMatch)) {
       // A concurrent delete may win the race; the outcome the caller asked for holds either way.
       await this.opportunities.remove(id);

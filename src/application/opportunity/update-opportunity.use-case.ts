@@ -12,6 +12,9 @@ export interface UpdateOpportunityCommand {
   readonly ifMatch?: VersionPrecondition;
 }
 
+/** Stores the revised opportunity if the stored version is still `expectedVersion`. */
+export type SaveRevision = (opportunity: Opportunity, expectedVersion: number) => Promise<void>;
+
 /**
  * Replaces the editable fields. The write is conditional on the version that was read, so two
  * racing updates never both succeed on the same version (no lost update): the loser gets a
@@ -23,7 +26,12 @@ export class UpdateOpportunity {
     private readonly clock: Clock,
   ) {}
 
-  async execute(actor: Actor, command: UpdateOpportunityCommand): Promise<Opportunity> {
+  /** `save` lets a caller store the revision together with something else (an idempotency record). */
+  async execute(
+    actor: Actor,
+    command: UpdateOpportunityCommand,
+    save: SaveRevision = (revised, expected) => this.opportunities.update(revised, expected),
+  ): Promise<Opportunity> {
     const opportunity = await this.opportunities.findById(command.id);
     if (!opportunity) throw new NotFoundError('Opportunity', command.id);
     opportunity.assertModifiableBy(actor);
@@ -31,7 +39,7 @@ export class UpdateOpportunity {
     assertVersionPrecondition(command.ifMatch, command.id, loadedVersion);
     opportunity.revise(command.draft, this.clock.now());
     try {
-      await this.opportunities.update(opportunity, loadedVersion);
+      await save(opportunity, loadedVersion);
     } catch (error) {
       if (!(error instanceof ConflictError) || !namesVersions(command.ifMatch)) throw error;
       // The version the client named was current when read but not when written.

@@ -13,15 +13,7 @@ import {
 } from '../../../src/domain/domain-errors.js';
 import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected the promise to reject');
-}
+import { rejection } from '../../support/rejection.js';
 
 describe('Opportunity use cases (in-memory adapters)', () => {
   let repository: InMemoryOpportunityRepository;
