@@ -82,6 +82,9 @@ describe('Operations: a frozen PostgreSQL (SIGSTOP) does not freeze the service'
       expect(outcome.retryAfter).to.match(/^\d+$/);
       expect(outcome.ms, JSON.stringify(outcome)).to.be.below(BOUND_MS);
     }
+    console.info(
+      `      frozen database: slowest of ${outcomes.length} answers ${Math.max(...outcomes.map((o) => o.ms))} ms`,
+    );
     const healthStarted = Date.now();
     const health = await service.request('/health');
     expect(health.status).to.equal(503);
