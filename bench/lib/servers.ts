@@ -208,6 +208,9 @@ export function startService(settings: ServerSettings): Promise<ServerProcess> {
       MIGRATE_ON_START: 'true',
       DB_POOL_SIZE: String(settings.poolSize),
       METRICS_ENABLED: 'true',
+      // On the API port: production's separate metrics port (9464) may be taken on a shared machine,
+      // and where /metrics is served does not change what each request costs.
+      METRICS_PORT: '0',
       RATE_LIMIT_ENABLED: 'true',
       RATE_LIMIT_READS: UNREACHABLE_BUDGET,
       RATE_LIMIT_WRITES: UNREACHABLE_BUDGET,
