@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
+import type { AccessTokenVerifier } from '../application/ports/access-token-verifier.port.js';
 import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
 import { developmentSecret } from '../adapters/env/development-secret.js';
 import { JoseAccessTokenVerifier } from '../adapters/jose/jose-access-token-verifier.js';
 import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
+import { VerifiedTokenCache } from '../adapters/jose/verified-token-cache.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
@@ -48,6 +50,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         poolSize: config.dbPoolSize,
         replicaUrls: config.replicas.urls,
         statementTimeoutMs: config.dbStatementTimeoutMs,
+        queryTimeoutMs: config.dbQueryTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
@@ -105,6 +108,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         requireIdempotencyKey: config.idempotency.required,
         ...(metrics ? { metrics } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
+        ...(ops.metricsToken ? { metricsToken: ops.metricsToken } : {}),
         ...(rateLimitStore
           ? {
               rateLimit: {
@@ -112,12 +116,15 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
                 policy: {
                   read: { limit: ops.rateLimitReads, windowMs: ops.rateLimitWindowMs },
                   write: { limit: ops.rateLimitWrites, windowMs: ops.rateLimitWindowMs },
+                  refusedAuthentications: { limit: ops.rateLimitAuthFailures, windowMs: ops.rateLimitWindowMs },
                 },
               },
             }
           : {}),
         ...(replicas ? { readScope: (userId, kind, next) => readYourWrites.run(userId, kind, next) } : {}),
         bodyLimitBytes: config.bodyLimitBytes,
+        requireIfMatch: config.requireIfMatch,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,
         isStopping: () => stopping,
@@ -132,12 +139,15 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
     let metricsUrl: string | undefined;
     if (metricsEndpoint && ops.metricsPort !== 0) {
-      const metricsServer = await listen(metricsApp(metricsEndpoint), config.host, ops.metricsPort);
+      const metricsServer = await listen(metricsApp(metricsEndpoint, ops.metricsToken), config.host, ops.metricsPort);
       cleanups.unshift(() => drain(metricsServer, 1_000));
       metricsUrl = urlOf(metricsServer, config.host);
     }
     const stop = async () => {
       stopping = true;
+      // Readiness now fails and every response says Connection: close; a load balancer notices
+      // within its check interval and moves keep-alive clients away before the port closes.
+      if (ops.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, ops.shutdownDrainMs));
       await runAll(cleanups);
     };
     return { url: urlOf(server, config.host), metricsUrl, server, app, orm, stop };
@@ -147,14 +157,14 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   }
 }
 
-async function tokenVerifier(config: AppConfig, logger: Logger): Promise<JoseAccessTokenVerifier> {
+async function tokenVerifier(config: AppConfig, logger: Logger): Promise<AccessTokenVerifier> {
   const { jwt } = config;
   const secret = isHmac(jwt.algorithm) ? (jwt.secret ?? (await developmentSecretFor(config, logger))) : undefined;
   if (secret !== undefined && secret.length < 32) {
     // Production refuses this at configuration time; elsewhere it is allowed but called out.
     logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
   }
-  return new JoseAccessTokenVerifier({
+  const jose = new JoseAccessTokenVerifier({
     algorithm: jwt.algorithm,
     keys: await loadVerificationKeys({ ...jwt, secret }),
     leewaySeconds: jwt.leewaySeconds,
@@ -163,6 +173,9 @@ async function tokenVerifier(config: AppConfig, logger: Logger): Promise<JoseAcc
     claims: { userId: jwt.userIdClaim, tokenType: jwt.tokenTypeClaim, tokenId: jwt.jtiClaim },
     maxTokenBytes: jwt.maxTokenBytes,
   });
+  return jwt.verifiedCacheSize === 0
+    ? jose
+    : new VerifiedTokenCache(jose, { leewaySeconds: jwt.leewaySeconds, maxEntries: jwt.verifiedCacheSize });
 }
 
 async function rateLimitStoreFor(config: AppConfig, logger: Logger): Promise<RateLimitStore> {

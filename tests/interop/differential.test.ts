@@ -55,6 +55,11 @@ export const DELIBERATELY_STRICTER: Readonly<Record<string, string>> = {
     'understand. PyJWT 2.6.0 as first packaged ignores "crit" (there the service is stricter); with the ' +
     'CVE-2026-32597 fix (Debian 2.6.0-1+deb12u1) PyJWT refuses it too and both agree. simplejwt never emits it.',
   'stray "*" inside the payload segment (signed)': CANONICAL,
+  'signature with non-zero unused trailing bits (same bytes)':
+    'RFC 4648 section 3.5 lets a decoder refuse non-zero unused bits, and the service does: otherwise anyone holding a ' +
+    'token (no key needed) can re-spell its signature into other strings that verify, which defeats anything keyed ' +
+    'by the token text (caches, deny lists, logs). PyJWT decodes leniently and accepts them; simplejwt never emits them.',
+  'base64 "==" padding on the payload segment (signed)': CANONICAL,
   '4 segments: payload split by a dot (signed)': CANONICAL,
   '5 segments: payload split by two dots (signed)': CANONICAL,
   'oversized: 10 KB padding claim':
@@ -101,6 +106,12 @@ describe('differential: the service and simplejwt 5.2.2 on a token corpus', func
             djangoProfile(django, token),
             serviceVerdict(service, token, `Differential ${pairName}: ${testCase.name}`),
           ]);
+          // Second sight of the same token: an accepted one now comes from the verified-token cache
+          // (JWT_VERIFIED_CACHE_SIZE), and must get exactly the verdict jose gave it.
+          const again = await serviceVerdict(service, token, `Differential ${pairName} again: ${testCase.name}`);
+          expect(again.verdict, `second sight of the token: ${summary(again)} after ${summary(verdict)}`).to.equal(
+            verdict.verdict,
+          );
           const outcome = outcomeOf(tokenCheck, verdict);
           const reason = DELIBERATELY_STRICTER[testCase.name];
           rows.push({

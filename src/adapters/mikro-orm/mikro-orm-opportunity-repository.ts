@@ -71,9 +71,13 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     }
   }
 
-  async remove(id: string): Promise<boolean> {
-    const { remove } = this.statements;
-    return ((await this.write(remove.name, remove.text, remove.values({ id }))).rowCount ?? 0) > 0;
+  async remove(id: string, expectedVersion?: number): Promise<boolean> {
+    const { remove, removeAtVersion } = this.statements;
+    const result =
+      expectedVersion === undefined
+        ? await this.write(remove.name, remove.text, remove.values({ id }))
+        : await this.write(removeAtVersion.name, removeAtVersion.text, removeAtVersion.values({ id, expectedVersion }));
+    return (result.rowCount ?? 0) > 0;
   }
 
   async findById(id: string): Promise<Opportunity | null> {

@@ -62,6 +62,7 @@ export class OpportunityStatements {
   readonly insert: PreparedStatement<OpportunityValues>;
   readonly update: PreparedStatement<OpportunityValues & { expectedVersion: number }>;
   readonly remove: PreparedStatement<{ id: string }>;
+  readonly removeAtVersion: PreparedStatement<{ id: string; expectedVersion: number }>;
   private readonly lists = new Map<number, PreparedStatement<PageParams>>();
 
   constructor(private readonly db: Kysely<OpportunityDatabase>) {
@@ -84,6 +85,9 @@ export class OpportunityStatements {
         .where('version', '=', param('expectedVersion')),
     );
     this.remove = prepare((param) => db.deleteFrom('opportunity').where('id', '=', param('id')));
+    this.removeAtVersion = prepare<{ id: string; expectedVersion: number }>((param) =>
+      db.deleteFrom('opportunity').where('id', '=', param('id')).where('version', '=', param('expectedVersion')),
+    );
   }
 
   /**
