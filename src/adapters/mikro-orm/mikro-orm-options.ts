@@ -28,6 +28,9 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     },
     pool: { min: 0, max: settings.poolSize ?? 10 },
     driverOptions: {
+      // MikroORM reads only host, port, user, password, database and schema from the URL: pass
+      // libpq's application_name on, so the service's sessions are recognisable in pg_stat_activity.
+      application_name: new URL(settings.url).searchParams.get('application_name') ?? 'opportunities',
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
     },

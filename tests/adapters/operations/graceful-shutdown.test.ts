@@ -1,21 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import { signSimplejwtAccessToken } from '../../support/simplejwt-token.js';
 import { freePort, testDatabaseUrl } from '../../support/test-database.js';
 import { TEST_SECRET } from '../../support/test-service.js';
+import { waitUntil } from '../../support/wait.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -26,29 +19,49 @@ describe('Operations: graceful shutdown', function () {
 
   it('on SIGTERM stops accepting, finishes in-flight requests, closes the database and exits 0', async () => {
     const databaseUrl = await testDatabaseUrl();
+    const applicationName = `shutdown-test-${randomBytes(4).toString('hex')}`;
+    const serviceUrl = new URL(databaseUrl);
+    serviceUrl.searchParams.set('application_name', applicationName);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: TEST_SECRET,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MIGRATE_ON_START: 'false',
-        LOG_LEVEL: 'warn',
-        SHUTDOWN_TIMEOUT_MS: '15000',
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', './tests/support/exit-gate.mjs', 'src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          DATABASE_URL: serviceUrl.toString(),
+          JWT_SECRET: TEST_SECRET,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          MIGRATE_ON_START: 'false',
+          LOG_LEVEL: 'warn',
+          SHUTDOWN_TIMEOUT_MS: '15000',
+        },
+        stdio: ['pipe', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = exitOf(child);
+    const observer = new pg.Client({ connectionString: databaseUrl });
     const locker = new pg.Client({ connectionString: databaseUrl });
+    /** The service's own sessions, recognised by the application_name it was given. */
+    const sessions = async (where = 'true'): Promise<number> => {
+      const result = await observer.query(
+        `select count(*)::int as n from pg_stat_activity where application_name = $1 and ${where}`,
+        [applicationName],
+      );
+      return result.rows[0].n as number;
+    };
     try {
-      await waitFor(async () => (await fetch(`${base}/health/live`)).ok, 15_000);
+      await observer.connect();
+      await waitUntil(async () => (await fetch(`${base}/health/live`)).ok, {
+        timeoutMs: 15_000,
+        what: 'the service to listen',
+      });
       const token = await signSimplejwtAccessToken(TEST_SECRET, { userId: 'shutdown-user' });
 
       // Hold the table so the next requests stay in flight inside the service.
@@ -64,29 +77,43 @@ describe('Operations: graceful shutdown', function () {
           body: JSON.stringify({ title, description: 'Must not be lost.', category: 'tests' }),
         }),
       ];
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitUntil(async () => (await sessions(`wait_event_type = 'Lock'`)) === 2, {
+        what: 'both requests to wait for the table lock inside the service',
+      });
       child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-
-      // No longer accepting new connections, while the in-flight requests are still waiting.
-      const refused = await fetch(`${base}/health/live`).then(
-        () => false,
-        () => true,
+      await waitUntil(
+        () =>
+          fetch(`${base}/health/live`).then(
+            () => false,
+            () => true,
+          ),
+        { what: 'the service to refuse new connections' },
       );
-      expect(refused, 'new connections refused during shutdown').to.equal(true);
-      expect(child.exitCode).to.equal(null);
+      expect(child.exitCode, 'still running while requests are in flight').to.equal(null);
 
       await locker.query('commit');
       const [list, created] = await Promise.all(inFlight);
       expect(list?.status).to.equal(200);
       expect(created?.status).to.equal(201);
+
+      // The process asked to exit: by then it must have closed every database session itself.
+      await waitUntil(() => stderr.includes('exit-gate: exit(0) held'), { what: 'the process to call exit(0)' });
+      await waitUntil(async () => (await sessions()) === 0, {
+        timeoutMs: 2_000,
+        what: `no session named ${applicationName} left in pg_stat_activity at exit`,
+      });
+      child.stdin?.end('exit\n');
       expect(await exited, stderr).to.equal(0);
 
       const stored = await locker.query('select count(*)::int as n from opportunity where title = $1', [title]);
       expect(stored.rows[0].n).to.equal(1);
     } finally {
       await locker.end().catch(() => undefined);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await observer.end().catch(() => undefined);
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     }
   });
 });

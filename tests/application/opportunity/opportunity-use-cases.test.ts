@@ -6,15 +6,7 @@ import { GetOpportunity } from '../../../src/application/opportunity/get-opportu
 import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/domain/domain-errors.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected the promise to reject');
-}
+import { rejection } from '../../support/rejection.js';
 
 describe('Opportunity use cases (in-memory adapters)', () => {
   let repository: InMemoryOpportunityRepository;
@@ -47,9 +39,15 @@ describe('Opportunity use cases (in-memory adapters)', () => {
 
   it('raises NotFound for an unknown id on get, update and delete', async () => {
     const id = '00000000-0000-4000-8000-0000000000aa';
-    expect(await rejection(get.execute(id))).to.be.instanceOf(NotFoundError);
-    expect(await rejection(update.execute(alice, { id, draft: aDraft() }))).to.be.instanceOf(NotFoundError);
-    expect(await rejection(remove.execute(alice, id))).to.be.instanceOf(NotFoundError);
+    for (const attempt of [
+      get.execute(id),
+      update.execute(alice, { id, draft: aDraft() }),
+      remove.execute(alice, id),
+    ]) {
+      const error = await rejection(attempt);
+      expect(error).to.be.instanceOf(NotFoundError);
+      expect((error as NotFoundError).message).to.equal(`Opportunity ${id} was not found`);
+    }
   });
 
   it('lets the creator update, bumping version and updatedAt', async () => {
@@ -80,6 +78,8 @@ describe('Opportunity use cases (in-memory adapters)', () => {
     const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 7 }));
     expect(error).to.be.instanceOf(ConflictError);
     expect((error as ConflictError).code).to.equal('version_mismatch');
+    expect((error as ConflictError).message).to.equal(`Opportunity ${created.id} is at version 1, not 7`);
+    expect((await get.execute(created.id)).version, 'the refused update changed nothing').to.equal(1);
     const updated = await update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 1 });
     expect(updated.version).to.equal(2);
   });
