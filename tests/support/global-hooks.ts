@@ -1,12 +1,13 @@
 import type { Context, Suite, Test } from 'mocha';
 import { isCi } from './ci.js';
-import { dropTestDatabase } from './test-database.js';
+import { dropTestDatabase, lingeringSessions } from './test-database.js';
 
 /**
  * Root hooks for every run (`require` in .mocharc.json). The run does not use mocha's `exit`
  * option: a socket, timer or child process that a test forgets to close would keep Node alive,
- * so after the last test this checks that everything opened since the start is closed again,
- * and fails naming what is still open (then exits, rather than hanging the run).
+ * so after the last test this checks that no database session is left on the run's database and
+ * that every handle opened since the start is closed again, and fails naming what is still open
+ * (then exits, rather than hanging the run).
  */
 const LEAK_GRACE_MS = 5_000;
 const atStart = countByType(process.getActiveResourcesInfo());
@@ -21,8 +22,9 @@ export const mochaHooks = {
     try {
       if (root && isCi()) failOnSkips(root);
     } finally {
+      const sessions = await lingeringSessions(LEAK_GRACE_MS);
       await dropTestDatabase();
-      await failOnLeaks();
+      await failOnLeaks(sessions);
     }
   },
 };
@@ -37,17 +39,21 @@ function failOnSkips(root: Suite): void {
   }
 }
 
-async function failOnLeaks(): Promise<void> {
+async function failOnLeaks(sessions: string[]): Promise<void> {
   const deadline = Date.now() + LEAK_GRACE_MS;
   let leaked = leakedSinceStart();
   while (leaked.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     leaked = leakedSinceStart();
   }
-  if (leaked.length === 0) return;
+  const problems = [
+    ...(sessions.length > 0 ? [`database sessions never closed:\n  ${sessions.join('\n  ')}`] : []),
+    ...(leaked.length > 0 ? [`handles still open ${LEAK_GRACE_MS} ms after the last test: ${leaked.join(', ')}`] : []),
+  ];
+  if (problems.length === 0) return;
   // Reported as the failure of this hook; then the still-open handles cannot hold the run.
-  setTimeout(() => process.exit(), 1_000).unref();
-  throw new Error(`handles still open ${LEAK_GRACE_MS} ms after the last test: ${leaked.join(', ')}`);
+  if (leaked.length > 0) setTimeout(() => process.exit(), 1_000).unref();
+  throw new Error(problems.join('\n'));
 }
 
 function leakedSinceStart(): string[] {
