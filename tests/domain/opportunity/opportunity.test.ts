@@ -35,6 +35,17 @@ describe('Opportunity', () => {
     expect(opportunity.updatedAt).to.deep.equal(origin.now);
   });
 
+  it('treats a draft without tags, location, status or deadline as having none, open', () => {
+    const { tags, location, status, deadline, ...required } = aDraft();
+    expect([tags, location, status, deadline]).to.not.include(undefined);
+    expect(Opportunity.create(required, origin).toSnapshot()).to.deep.include({
+      tags: [],
+      location: null,
+      status: 'open',
+      deadline: null,
+    });
+  });
+
   it('reports every invalid field at once', () => {
     const issues = issuesOf(() =>
       Opportunity.create(
