@@ -14,6 +14,7 @@ import {
   DEFAULT_IDEMPOTENCY_POLICY,
   IdempotentRequests,
 } from '../../../src/application/idempotency/idempotent-requests.js';
+import { PurgeExpiredIdempotencyKeys } from '../../../src/application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import { UpdateOpportunityIdempotently } from '../../../src/application/idempotency/update-opportunity-idempotently.use-case.js';
 import { CreateOpportunity } from '../../../src/application/opportunity/create-opportunity.use-case.js';
 import { DeleteOpportunity } from '../../../src/application/opportunity/delete-opportunity.use-case.js';
@@ -102,6 +103,23 @@ describe('Idempotency-Key details', () => {
         IdempotencyKeyReusedError,
       );
       expect(await repository.findById(second)).to.not.equal(null);
+    });
+
+    it('purges at most maxBatches batches in one run', async () => {
+      const clock = new FixedClock();
+      const store = new InMemoryIdempotencyStore(repository);
+      const requests = new IdempotentRequests(store, new NodeHasher(), clock, DEFAULT_IDEMPOTENCY_POLICY);
+      const creating = new CreateOpportunityIdempotently(
+        new CreateOpportunity(repository, new SequentialIds(), clock),
+        requests,
+      );
+      for (const key of ['a', 'b', 'c', 'd', 'e']) {
+        await creating.execute(alice, { idempotencyKey: key, draft: aDraft({ title: key }) }, present);
+      }
+      clock.advance(DEFAULT_IDEMPOTENCY_POLICY.retentionMs);
+      const purge = new PurgeExpiredIdempotencyKeys(store, clock, 2);
+      expect(await purge.execute(2), 'two batches of two').to.equal(4);
+      expect(await purge.execute(2), 'the rest').to.equal(1);
     });
 
     it('refuses a create key reused for a delete', async () => {
