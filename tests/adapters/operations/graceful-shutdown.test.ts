@@ -1,54 +1,34 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { spawnService } from '../../support/service-process.js';
 import { signSimplejwtAccessToken } from '../../support/simplejwt-token.js';
 import { freePort, testDatabaseUrl } from '../../support/test-database.js';
 import { TEST_SECRET } from '../../support/test-service.js';
 import { waitUntil } from '../../support/wait.js';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 describe('Operations: graceful shutdown', function () {
   this.timeout(30_000);
 
   it('on SIGTERM stops accepting, finishes in-flight requests, closes the database and exits 0', async () => {
     const databaseUrl = await testDatabaseUrl();
+    // The service's sessions carry this name, so pg_stat_activity shows exactly its connections.
     const applicationName = `shutdown-test-${randomBytes(4).toString('hex')}`;
     const serviceUrl = new URL(databaseUrl);
     serviceUrl.searchParams.set('application_name', applicationName);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--import', './tests/support/exit-gate.mjs', 'src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          DATABASE_URL: serviceUrl.toString(),
-          JWT_SECRET: TEST_SECRET,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          MIGRATE_ON_START: 'false',
-          LOG_LEVEL: 'warn',
-          SHUTDOWN_TIMEOUT_MS: '15000',
-        },
-        stdio: ['pipe', 'ignore', 'pipe'],
-      },
+    // The exit gate holds process.exit() until the test has looked at what the process left open.
+    const service = spawnService(
+      port,
+      serviceUrl.toString(),
+      { SHUTDOWN_TIMEOUT_MS: '15000' },
+      { imports: ['./tests/support/exit-gate.mjs'], stdin: true },
     );
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = exitOf(child);
+    const { child } = service;
+    const exited = service.exited.then(({ code }) => code);
     const observer = new pg.Client({ connectionString: databaseUrl });
     const locker = new pg.Client({ connectionString: databaseUrl });
-    /** The service's own sessions, recognised by the application_name it was given. */
     const sessions = async (where = 'true'): Promise<number> => {
       const result = await observer.query(
         `select count(*)::int as n from pg_stat_activity where application_name = $1 and ${where}`,
@@ -97,23 +77,23 @@ describe('Operations: graceful shutdown', function () {
       expect(created?.status).to.equal(201);
 
       // The process asked to exit: by then it must have closed every database session itself.
-      await waitUntil(() => stderr.includes('exit-gate: exit(0) held'), { what: 'the process to call exit(0)' });
+      await waitUntil(() => service.stderr().includes('exit-gate: exit(0) held'), {
+        what: 'the process to call exit(0)',
+      });
       await waitUntil(async () => (await sessions()) === 0, {
         timeoutMs: 2_000,
         what: `no session named ${applicationName} left in pg_stat_activity at exit`,
       });
       child.stdin?.end('exit\n');
-      expect(await exited, stderr).to.equal(0);
+      expect(await exited, service.stderr()).to.equal(0);
 
       const stored = await locker.query('select count(*)::int as n from opportunity where title = $1', [title]);
       expect(stored.rows[0].n).to.equal(1);
     } finally {
       await locker.end().catch(() => undefined);
       await observer.end().catch(() => undefined);
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      service.kill();
+      await service.exited;
     }
   });
 });
