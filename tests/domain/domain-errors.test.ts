@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { DependencyUnavailableError } from '../../src/application/dependency-unavailable.error.js';
 import { TokenRejectedError } from '../../src/application/ports/access-token-verifier.port.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/domain-errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../../src/domain/domain-errors.js';
 
 /** Codes are the stable contract clients branch on; messages end up in logs and problem details. */
 describe('Errors of the core: kind, stable code and message', () => {
@@ -14,6 +20,16 @@ describe('Errors of the core: kind, stable code and message', () => {
     expect(new ForbiddenError('no')).to.include({ kind: 'forbidden', code: 'forbidden', message: 'no' });
     expect(new ConflictError('taken')).to.include({ kind: 'conflict', code: 'conflict', message: 'taken' });
     expect(new ConflictError('stale', 'version_mismatch')).to.include({ code: 'version_mismatch' });
+  });
+
+  it('PreconditionFailedError names the entity, id and current version', () => {
+    const error = new PreconditionFailedError('Opportunity', 'abc', 3);
+    expect(error).to.include({
+      kind: 'precondition_failed',
+      code: 'version_mismatch',
+      currentVersion: 3,
+      message: "Opportunity abc is at version 3, which the request's condition does not match",
+    });
   });
 
   it('ValidationError keeps every issue and lists them in its message', () => {

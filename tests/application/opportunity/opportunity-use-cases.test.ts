@@ -80,6 +80,19 @@ describe('Opportunity use cases (in-memory adapters)', () => {
     expect(await repository.findById(created.id)).to.equal(null);
   });
 
+  it('deletes only at a version the If-Match names, and keeps the row otherwise', async () => {
+    const created = await create.execute(alice, aDraft());
+    const error = await rejection(remove.execute(alice, created.id, [7]));
+    expect(error).to.be.instanceOf(PreconditionFailedError);
+    expect((error as PreconditionFailedError).message).to.contain(`Opportunity ${created.id} is at version 1`);
+    expect((await get.execute(created.id)).version, 'the refused delete kept the row').to.equal(1);
+    await remove.execute(alice, created.id, [1]);
+    expect(await repository.findById(created.id)).to.equal(null);
+    const other = await create.execute(alice, aDraft());
+    await remove.execute(alice, other.id, 'any');
+    expect(await repository.findById(other.id)).to.equal(null);
+  });
+
   it('applies a conditional update only at the expected version', async () => {
     const created = await create.execute(alice, aDraft());
     const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [7] }));

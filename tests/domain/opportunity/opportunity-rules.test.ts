@@ -7,6 +7,7 @@ import {
   checkStatus,
   checkTags,
   checkTitle,
+  checkUserId,
   type RuleResult,
 } from '../../../src/domain/opportunity/opportunity-rules.js';
 
@@ -50,6 +51,14 @@ describe('Opportunity field rules: what each one refuses, and the message it giv
     const many = Array.from({ length: 21 }, (_, i) => `tag${i}`);
     expect(messageOf(checkTags(many))).to.equal('must have at most 20 distinct tags');
     expect(checkTags([...many.slice(0, 20), 'tag0']).ok, '21 tags, 20 distinct').to.equal(true);
+  });
+
+  it('createdBy filter: a user id of 1 to 255 characters', () => {
+    expect(checkUserId('u')).to.deep.equal({ ok: true, value: 'u' });
+    expect(checkUserId('x'.repeat(255)).ok).to.equal(true);
+    for (const id of ['', 'x'.repeat(256)]) {
+      expect(messageOf(checkUserId(id)), `${id.length} characters`).to.equal('must be 1 to 255 characters');
+    }
   });
 
   it('status: open or closed', () => {
