@@ -36,7 +36,7 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
 }
 
 /** DRF cursor pagination's shape: absolute `next` / `previous` links (or null) and `results`. */
-export function presentPage<T>(ctx: Context, page: Page<T>, present: (item: T) => OpportunityJson) {
+export function presentPage<T, J = OpportunityJson>(ctx: Context, page: Page<T>, present: (item: T) => J) {
   const link = (cursor: Page<T>['next']): string | null => {
     if (!cursor) return null;
     // Koa 3's ctx.origin is the Origin request header, not this server's origin.
