@@ -11,7 +11,7 @@ import { correctedText, type SearchQuery } from '../../../domain/opportunity/sea
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
 import { guardDatabase } from '../database-errors.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
-import { highlightRuns } from './highlight-runs.js';
+import { highlightRuns, snippet } from './highlight-runs.js';
 import { searchSql, VOCABULARY_SQL } from './search-sql.js';
 import { type Expansions, queryTexts } from './tsquery-text.js';
 
@@ -136,6 +136,6 @@ function hitFromRow(row: SearchRow): SearchHit {
   return {
     opportunity: opportunityFromRow(row),
     rank: Number(row.rank),
-    highlight: { title: highlightRuns(row.title_marks), description: highlightRuns(row.description_marks) },
+    highlight: { title: highlightRuns(row.title_marks), description: snippet(highlightRuns(row.description_marks)) },
   };
 }

@@ -40,10 +40,9 @@ function tier(number: number, match: string, extra: string): string {
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
 const HEADLINE_TEXT = (column: string) => `translate(o.${column}, E'\\u0001\\u0002', '')`;
-const HEADLINE_OPTIONS = {
-  title: `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`,
-  description: `MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}`,
-};
+// HighlightAll keeps the text exactly as written (fragment mode drops markup-like tokens and
+// punctuation); the description snippet is cut from the runs afterwards.
+const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`;
 
 export function searchSql(direction: 'forward' | 'backward'): string {
   const forward = direction === 'forward';
@@ -80,8 +79,8 @@ export function searchSql(direction: 'forward' | 'backward'): string {
     order by score ${order}, created_at ${order}, id ${order} limit $19
   )
   select ${OPPORTUNITY_COLUMNS}, p.score as rank, p.typos,
-    ts_headline(${CONFIG}, ${HEADLINE_TEXT('title')}, (select some_q from queries), '${HEADLINE_OPTIONS.title}') as title_marks,
-    ts_headline(${CONFIG}, ${HEADLINE_TEXT('description')}, (select some_q from queries), '${HEADLINE_OPTIONS.description}') as description_marks
+    ts_headline(${CONFIG}, ${HEADLINE_TEXT('title')}, (select some_q from queries), '${HEADLINE_OPTIONS}') as title_marks,
+    ts_headline(${CONFIG}, ${HEADLINE_TEXT('description')}, (select some_q from queries), '${HEADLINE_OPTIONS}') as description_marks
   from page p join opportunity o on o.id = p.id
   order by p.score ${order}, p.created_at ${order}, p.id ${order}`;
 }

@@ -11,7 +11,7 @@ export interface TextRun {
 export interface SearchHighlight {
   /** The whole title, cut into runs. */
   readonly title: readonly TextRun[];
-  /** A snippet of the description around the matches (" … " joins fragments), cut into runs. */
+  /** The description, or for long ones a snippet around the first match ("…" marks cuts), cut into runs. */
   readonly description: readonly TextRun[];
 }
 
