@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
 import { OpportunitySchema } from './opportunity.entity-schema.js';
+import { SearchVocabularySchema } from './search/search-entity-schema.js';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -17,7 +18,7 @@ export interface DatabaseSettings {
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
   return defineConfig({
     clientUrl: settings.url,
-    entities: [OpportunitySchema],
+    entities: [OpportunitySchema, SearchVocabularySchema],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,

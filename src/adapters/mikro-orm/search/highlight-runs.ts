@@ -36,7 +36,7 @@ export const SNIPPET = { length: 240, before: 60 } as const;
  * The part of a long text around its first match, cut at spaces, with "…" runs where text was
  * left out. Short texts are returned whole.
  */
-export function snippet(runs: readonly TextRun[], size = SNIPPET): TextRun[] {
+export function snippet(runs: readonly TextRun[], size: { length: number; before: number } = SNIPPET): TextRun[] {
   const text = runs.map((run) => run.text).join('');
   if (text.length <= size.length) return [...runs];
   let offset = 0;
