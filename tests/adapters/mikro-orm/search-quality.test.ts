@@ -147,6 +147,19 @@ describe('Search quality: judged queries on a fixed corpus (PostgreSQL)', () => 
     });
   }
 
+  it('ranks a bounded candidate set: title matches fill the cap before description-only ones are read', async () => {
+    const limits = { full: { candidates: 2, scanBudget: 3 }, suggest: { candidates: 1, scanBudget: 1 } };
+    const capped = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, limits));
+    const all = await search.execute('stage ', {}, { limit: 20 });
+    expect(all.items).to.have.length(2);
+    const first = await capped.execute('piano or stage or dog ', {}, { limit: 1 });
+    expect(first.next).to.not.equal(null);
+    const second = await capped.execute('piano or stage or dog ', {}, { limit: 5, cursor: first.next ?? undefined });
+    // Four titles match; only two candidates are ranked, so paging ends after two.
+    expect(first.items.length + second.items.length).to.equal(2);
+    expect(second.next).to.equal(null);
+  });
+
   it('highlights matched words (accents folded, prefixes, corrections) as text runs, description as a snippet', async () => {
     const [cafe] = (await search.execute('cafe ', {}, { limit: 1 })).items;
     expect(cafe?.highlight.title).to.deep.equal([

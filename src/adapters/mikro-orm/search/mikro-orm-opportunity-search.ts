@@ -20,10 +20,15 @@ import { type Expansions, queryTexts } from './tsquery-text.js';
  * find them when filters reject some. These bound every request's cost; see the README's search
  * section for what the cap trades away.
  */
-export const SEARCH_LIMITS = {
+export interface SearchLimits {
+  readonly full: { readonly candidates: number; readonly scanBudget: number };
+  readonly suggest: { readonly candidates: number; readonly scanBudget: number };
+}
+
+export const SEARCH_LIMITS: SearchLimits = {
   full: { candidates: 500, scanBudget: 5_000 },
   suggest: { candidates: 50, scanBudget: 500 },
-} as const;
+};
 
 interface SearchRow extends OpportunityRow {
   readonly rank: number;
@@ -49,14 +54,20 @@ const STATEMENTS = {
 export class MikroOrmOpportunitySearch implements OpportunitySearch {
   private pool: Pool | undefined;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly limits: SearchLimits = SEARCH_LIMITS,
+  ) {}
 
   async search(request: SearchRequest): Promise<SearchResults> {
     const { query, page } = request;
     const position = page.before ?? page.after;
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best } = await this.expand(query);
-    const rows = await this.run<SearchRow>(page.before ? 'backward' : 'forward', searchParameters(request, expansions));
+    const rows = await this.run<SearchRow>(
+      page.before ? 'backward' : 'forward',
+      searchParameters(request, expansions, this.limits),
+    );
     const items = rows.slice(0, page.limit).map(hitFromRow);
     const ordered = page.before ? items.reverse() : items;
     // A suggestion only helps when the typed words found nothing on their own.
@@ -103,10 +114,14 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
 }
 
 /** The statement's parameters, in the order search-sql.ts documents. */
-export function searchParameters(request: SearchRequest, expansions: Expansions): unknown[] {
+export function searchParameters(
+  request: SearchRequest,
+  expansions: Expansions,
+  allLimits: SearchLimits = SEARCH_LIMITS,
+): unknown[] {
   const { query, filters, page, mode } = request;
   const texts = queryTexts(query, expansions);
-  const limits = SEARCH_LIMITS[mode];
+  const limits = allLimits[mode];
   const position = page.before ?? page.after;
   return [
     texts.any,
