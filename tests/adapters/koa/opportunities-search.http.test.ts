@@ -94,6 +94,8 @@ describe('HTTP: search as people expect it', () => {
     );
     expect(body.results.map((r) => r.title)).to.have.members(['Python mentor', 'Python tutor']);
     expect(body.results[0]?.highlight.find((run) => run.match)?.text).to.equal('Python');
+    const titlesOnly = await get<{ results: unknown[] }>(`${PATH}/search/suggestions?q=kids`);
+    expect(titlesOnly.results).to.deep.equal([]);
     expect((await api.request(`${PATH}/search/suggestions?q=pyt&limit=11`)).status).to.equal(400);
     expect((await api.request(`${PATH}/search/suggestions`)).status).to.equal(400);
   });
