@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
-import { MikroOrmOpportunitySearch } from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import {
+  MikroOrmOpportunitySearch,
+  SEARCH_LIMITS,
+} from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { SearchOpportunities } from '../../../src/application/opportunity/search-opportunities.use-case.js';
 import type { OpportunityFilters } from '../../../src/domain/opportunity/opportunity-repository.port.js';
 import { anOpportunity } from '../../support/builders.js';
@@ -131,6 +134,8 @@ const JUDGEMENTS: Judgement[] = [
 describe('Search quality: judged queries on a fixed corpus (PostgreSQL)', () => {
   let orm: MikroORM;
   let search: SearchOpportunities;
+  /** Every row older than the newest one comes through the GIN tiers instead of the recent window. */
+  let throughIndexes: SearchOpportunities;
 
   before(async () => {
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
@@ -142,20 +147,30 @@ describe('Search quality: judged queries on a fixed corpus (PostgreSQL)', () => 
       );
     }
     search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm));
+    throughIndexes = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, { ...SEARCH_LIMITS, recentWindow: 1 }));
   });
   after(async () => orm.close());
 
   for (const judgement of JUDGEMENTS) {
-    it(`${judgement.why}: ${JSON.stringify(judgement.q)}`, async () => {
-      const page = await search.execute(judgement.q, judgement.filters ?? {}, { limit: 20 });
-      const titles = page.items.map((hit) => hit.opportunity.title);
-      expect(judgement.top ? titles.slice(0, judgement.expected.length) : titles).to.deep.equal(judgement.expected);
-      if (judgement.suggestion !== undefined) expect(page.suggestion).to.equal(judgement.suggestion);
-    });
+    for (const [path, engine] of [
+      ['recent window', () => search],
+      ['GIN tiers', () => throughIndexes],
+    ] as const) {
+      it(`${judgement.why}: ${JSON.stringify(judgement.q)} (${path})`, async () => {
+        const page = await engine().execute(judgement.q, judgement.filters ?? {}, { limit: 20 });
+        const titles = page.items.map((hit) => hit.opportunity.title);
+        expect(judgement.top ? titles.slice(0, judgement.expected.length) : titles).to.deep.equal(judgement.expected);
+        if (judgement.suggestion !== undefined) expect(page.suggestion).to.equal(judgement.suggestion);
+      });
+    }
   }
 
   it('ranks a bounded candidate set: title matches fill the cap before description-only ones are read', async () => {
-    const limits = { full: { candidates: 2, scanBudget: 3 }, suggest: { candidates: 1, scanBudget: 1 } };
+    const limits = {
+      recentWindow: 1,
+      full: { candidates: 2, scanBudget: 3 },
+      suggest: { candidates: 1, scanBudget: 1 },
+    };
     const capped = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, limits));
     const all = await search.execute('stage ', {}, { limit: 20 });
     expect(all.items).to.have.length(2);

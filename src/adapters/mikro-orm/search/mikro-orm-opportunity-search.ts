@@ -12,7 +12,7 @@ import { correctable, corrections } from '../../../domain/opportunity/search/typ
 import { guardDatabase } from '../database-errors.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
-import { searchSql, VOCABULARY_SQL } from './search-sql.js';
+import { RECENT_WINDOW, searchSql, VOCABULARY_SQL } from './search-sql.js';
 import { type Expansions, queryTexts } from './tsquery-text.js';
 
 /**
@@ -21,11 +21,14 @@ import { type Expansions, queryTexts } from './tsquery-text.js';
  * section for what the cap trades away.
  */
 export interface SearchLimits {
+  /** How many of the newest rows are read in time order (the rest through GIN indexes). */
+  readonly recentWindow: number;
   readonly full: { readonly candidates: number; readonly scanBudget: number };
   readonly suggest: { readonly candidates: number; readonly scanBudget: number };
 }
 
 export const SEARCH_LIMITS: SearchLimits = {
+  recentWindow: RECENT_WINDOW,
   full: { candidates: 500, scanBudget: 5_000 },
   suggest: { candidates: 50, scanBudget: 500 },
 };
@@ -45,19 +48,20 @@ interface VocabularyRow extends QueryResultRow {
   readonly candidates: string[];
 }
 
-const STATEMENTS = {
-  forward: searchSql('forward'),
-  backward: searchSql('backward'),
-  vocabulary: VOCABULARY_SQL,
-};
-
 export class MikroOrmOpportunitySearch implements OpportunitySearch {
   private pool: Pool | undefined;
+  private readonly statements: Record<'forward' | 'backward' | 'vocabulary', string>;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly limits: SearchLimits = SEARCH_LIMITS,
-  ) {}
+  ) {
+    this.statements = {
+      forward: searchSql('forward', limits.recentWindow),
+      backward: searchSql('backward', limits.recentWindow),
+      vocabulary: VOCABULARY_SQL,
+    };
+  }
 
   async search(request: SearchRequest): Promise<SearchResults> {
     const { query, page } = request;
@@ -103,10 +107,13 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     return { expansions: { completions, corrections: fixes }, best };
   }
 
-  private async run<R extends QueryResultRow>(statement: keyof typeof STATEMENTS, params: unknown[]): Promise<R[]> {
+  private async run<R extends QueryResultRow>(
+    statement: keyof typeof this.statements,
+    params: unknown[],
+  ): Promise<R[]> {
     return guardDatabase(async () => {
       this.pool ??= await this.orm.em.getConnection().getNativeClient();
-      const text = STATEMENTS[statement];
+      const text = this.statements[statement];
       const name = `search_${statement}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
       return (await this.pool.query<R>({ name, text, values: params })).rows;
     });

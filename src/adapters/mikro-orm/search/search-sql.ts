@@ -1,10 +1,11 @@
 import { OPPORTUNITY_COLUMNS } from '../opportunity-row.js';
 
 /**
- * The search statement. Its cost is bounded by design: candidates come from GIN indexes in tiers
- * (every clause in the title; every clause anywhere; some clause anywhere), each tier reads at
- * most SCAN_BUDGET index matches and keeps at most CANDIDATE_CAP rows passing the filters, and
- * the tiers stop as soon as CANDIDATE_CAP candidates are found (an Append under a LIMIT runs its
+ * The search statement. Its cost is bounded by design: candidates come in tiers (every clause in
+ * the title; every clause anywhere; some clause anywhere), each first from the newest
+ * RECENT_WINDOW rows, then from a GIN index for older rows; an index tier reads at most SCAN_BUDGET
+ * index matches and every tier keeps at most CANDIDATE_CAP rows passing the filters, and the
+ * tiers stop as soon as CANDIDATE_CAP candidates are found (an Append under a LIMIT runs its
  * branches lazily). Only those candidates are scored and sorted, and only the page's rows get
  * highlights. The text is fixed (per paging direction) so it runs as a prepared statement; the
  * tsqueries are computed once per execution in a materialised CTE, never per row.
@@ -27,14 +28,50 @@ const FILTERS = `($8::text is null or o.category = $8)
   and ($12::text is null or o.created_by = $12)
   and ((select excluded from queries) is null or not (o.search_vector @@ (select excluded from queries)))`;
 
-function tier(number: number, match: string, extra: string): string {
-  return `tier${number} as (
+/**
+ * The newest rows are read in time order whatever the query (an index walk of a fixed length), so
+ * among equally relevant results the newest are always candidates; older rows come from the GIN
+ * indexes, in table order.
+ */
+export const RECENT_WINDOW = 2_000;
+type Window = number;
+const TIER_COLUMNS = 'o.id, o.created_at, o.search_vector, o.category, o.status, o.location, o.tags, o.created_by';
+
+/** A tier: its rows among the newest, then older ones found through an index. */
+function tier(number: number, spec: { index: string; extra: string }): string {
+  return `recent${number} as (select id, created_at, search_vector from recent where tier = ${number} limit $14),
+  tier${number} as (
     select o.id, o.created_at, o.search_vector from (
-      select o.id, o.created_at, o.search_vector, o.category, o.status, o.location, o.tags, o.created_by
-      from opportunity o where ${match} ${extra} limit $15
-    ) o where ${FILTERS} limit $14
+      select ${TIER_COLUMNS} from opportunity o where ${spec.index} ${spec.extra} limit $15
+    ) o where (o.created_at, o.id) < (select created_at, id from window_end) and ${FILTERS} limit $14
   )`;
 }
+
+const ALL = '(select all_q from queries)';
+const ALL_IN_TITLE = '(select all_title_q from queries)';
+const SOME = '(select some_q from queries)';
+const SEVERAL_CLAUSES = '(select count(*) from clauses) > 1';
+const TIERS = [
+  { index: `${TITLE_VECTOR} @@ ${ALL}`, extra: '' },
+  { index: `o.search_vector @@ ${ALL}`, extra: `and not $13 and not (o.search_vector @@ ${ALL_IN_TITLE})` },
+  {
+    index: `o.search_vector @@ ${SOME}`,
+    extra: `and not $13 and ${SEVERAL_CLAUSES} and not (o.search_vector @@ ${ALL})`,
+  },
+];
+
+/** The newest rows with the tier each belongs to, in one pass (most rows fail the first test). */
+const recent = (window: Window) => `recent as materialized (
+    select o.id, o.created_at, o.search_vector, case
+        when not (o.search_vector @@ ${SOME}) then null
+        when o.search_vector @@ ${ALL_IN_TITLE} then 1
+        when $13 then null
+        when o.search_vector @@ ${ALL} then 2
+        when ${SEVERAL_CLAUSES} then 3 end as tier
+    from (
+      select ${TIER_COLUMNS} from opportunity o order by o.created_at desc, o.id desc limit ${window}
+    ) o where ${FILTERS}
+  )`;
 
 /** Marks around matched words in ts_headline output; user text is cleaned of them first. */
 export const MARK_START = '\u0001';
@@ -44,7 +81,7 @@ const HEADLINE_TEXT = (column: string) => `translate(o.${column}, E'\\u0001\\u00
 // punctuation); the description snippet is cut from the runs afterwards.
 const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`;
 
-export function searchSql(direction: 'forward' | 'backward'): string {
+export function searchSql(direction: 'forward' | 'backward', window: Window = RECENT_WINDOW): string {
   const forward = direction === 'forward';
   const order = forward ? 'desc' : 'asc';
   return `with queries as materialized (
@@ -57,11 +94,14 @@ export function searchSql(direction: 'forward' | 'backward'): string {
       to_tsquery(${CONFIG}, c.title_text) as title_q, to_tsquery(${CONFIG}, c.tags_text) as tags_q
     from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as c(any_text, exact_text, title_text, tags_text)
   ),
-  ${tier(1, `${TITLE_VECTOR} @@ (select all_q from queries)`, '')},
-  ${tier(2, `o.search_vector @@ (select all_q from queries)`, `and not $13 and not (o.search_vector @@ (select all_title_q from queries))`)},
-  ${tier(3, `o.search_vector @@ (select some_q from queries)`, `and not $13 and (select count(*) from clauses) > 1 and not (o.search_vector @@ (select all_q from queries))`)},
+  ${recent(window)},
+  window_end as (
+    select o.created_at, o.id from opportunity o order by o.created_at desc, o.id desc offset ${window - 1} limit 1
+  ),
+  ${TIERS.map((spec, index) => tier(index + 1, spec)).join(',\n  ')},
   candidates as (
-    select * from tier1 union all select * from tier2 union all select * from tier3 limit $14
+    select * from recent1 union all select * from tier1 union all select * from recent2 union all select * from tier2
+    union all select * from recent3 union all select * from tier3 limit $14
   ),
   scored as (
     select c.id, c.created_at, s.score, s.typos from candidates c cross join lateral (
