@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
+import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
@@ -13,11 +14,13 @@ import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-chec
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
 import { MikroOrmOpportunitySearch } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
 import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
+import { schedulePurge } from './idempotency-purge.js';
 import { drain, listen } from './http-server.js';
 import { metricsApp } from './metrics-app.js';
 
@@ -69,7 +72,13 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       verifier,
       health: new MikroOrmHealthCheck(orm),
       logger,
+      idempotency: {
+        store: new PostgresIdempotencyStore(orm),
+        policy: { retentionMs: config.idempotency.retentionMs },
+        purgeBatchSize: config.idempotency.purgeBatchSize,
+      },
       http: {
+        requireIdempotencyKey: config.idempotency.required,
         ...(metrics ? { metrics } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
         ...(rateLimitStore
@@ -90,6 +99,10 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       },
     });
     const app = container.get<Koa>(TOKENS.HttpApp);
+    if (config.idempotency.purgeIntervalMs > 0) {
+      const purge = container.get<PurgeExpiredIdempotencyKeys>(TOKENS.PurgeExpiredIdempotencyKeys);
+      cleanups.unshift(schedulePurge(purge, config.idempotency.purgeIntervalMs, logger));
+    }
     const server = await listen(app, config.host, config.port, ops);
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
     let metricsUrl: string | undefined;

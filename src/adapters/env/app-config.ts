@@ -31,6 +31,17 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   readonly jwt: JwtConfig;
   readonly ops: OperationsConfig;
+  readonly idempotency: IdempotencyConfig;
+}
+
+export interface IdempotencyConfig {
+  /** POST without an Idempotency-Key is a 400. */
+  readonly required: boolean;
+  /** How long a key's answer is kept and replayed. */
+  readonly retentionMs: number;
+  /** How often expired keys are purged; 0 = never (another instance or a job does it). */
+  readonly purgeIntervalMs: number;
+  readonly purgeBatchSize: number;
 }
 
 export interface OperationsConfig {
@@ -135,6 +146,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),
       dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+    },
+    idempotency: {
+      required: flag(env, 'REQUIRE_IDEMPOTENCY_KEY', false),
+      retentionMs: integer(env, 'IDEMPOTENCY_KEY_RETENTION_HOURS', 24, 1, 24 * 365) * 3_600_000,
+      purgeIntervalMs: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 300, 0, 86_400) * 1000,
+      purgeBatchSize: integer(env, 'IDEMPOTENCY_PURGE_BATCH_SIZE', 1000, 1, 100_000),
     },
   };
   if (production) requireProductionSettings(config);

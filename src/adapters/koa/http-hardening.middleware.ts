@@ -27,11 +27,11 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
     ctx.set('Access-Control-Allow-Origin', allowed.has('*') ? '*' : origin);
     ctx.set(
       'Access-Control-Expose-Headers',
-      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After',
+      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Idempotent-Replayed',
     );
     if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id');
+      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id');
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
       return;

@@ -23,6 +23,8 @@ export interface KoaAppDependencies {
   readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
   readonly bodyLimitBytes?: number;
+  /** POST without an Idempotency-Key is refused (REQUIRE_IDEMPOTENCY_KEY). */
+  readonly requireIdempotencyKey?: boolean;
   readonly healthTimeoutMs?: number;
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
@@ -68,7 +70,10 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true; // errors are logged by errorHandling, with the request id
   const metrics = deps.metrics ?? noMetrics;
-  const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
+  const api = opportunityRoutes(deps.useCases, {
+    bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
+    requireIdempotencyKey: deps.requireIdempotencyKey ?? false,
+  });
   const ops = operationalRoutes(deps);
 
   app.use(requestId);

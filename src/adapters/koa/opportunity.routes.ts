@@ -2,6 +2,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type * as t from 'io-ts';
+import type { CreateOpportunityIdempotently } from '../../application/idempotency/create-opportunity-idempotently.use-case.js';
+import type { DeleteOpportunityIdempotently } from '../../application/idempotency/delete-opportunity-idempotently.use-case.js';
+import type { UpdateOpportunityIdempotently } from '../../application/idempotency/update-opportunity-idempotently.use-case.js';
 import type { CreateOpportunity } from '../../application/opportunity/create-opportunity.use-case.js';
 import type { DeleteOpportunity } from '../../application/opportunity/delete-opportunity.use-case.js';
 import type { GetOpportunity } from '../../application/opportunity/get-opportunity.use-case.js';
@@ -9,9 +12,11 @@ import type { ListOpportunities } from '../../application/opportunity/list-oppor
 import type { PageQuery } from '../../application/opportunity/pagination.js';
 import type { SearchOpportunities } from '../../application/opportunity/search-opportunities.use-case.js';
 import type { UpdateOpportunity } from '../../application/opportunity/update-opportunity.use-case.js';
+import type { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
 import { requireActor } from './authentication.middleware.js';
 import { decodeCursor } from './cursor-codec.js';
+import { idempotencyKeyOf, idempotently, jsonResponse, noContent, sendResult } from './idempotency.http.js';
 import { decodeAll } from './io-ts-support.js';
 import {
   CategoryParam,
@@ -33,6 +38,18 @@ export interface OpportunityUseCases {
   readonly remove: DeleteOpportunity;
   readonly list: ListOpportunities;
   readonly search: SearchOpportunities;
+  /** The writes with an Idempotency-Key. */
+  readonly idempotent: {
+    readonly create: CreateOpportunityIdempotently;
+    readonly update: UpdateOpportunityIdempotently;
+    readonly remove: DeleteOpportunityIdempotently;
+  };
+}
+
+export interface OpportunityRouteOptions {
+  readonly bodyLimitBytes: number;
+  /** POST without an Idempotency-Key is a 400 (REQUIRE_IDEMPOTENCY_KEY). */
+  readonly requireIdempotencyKey?: boolean;
 }
 
 export const OPPORTUNITIES_PATH = '/api/v1/opportunities';
@@ -100,9 +117,18 @@ function jsonBody(limitBytes: number): Middleware {
   };
 }
 
-export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes: number): Router {
+/** The idempotent use cases when the request carries a key; undefined means "as without the header". */
+function idempotentWrites(useCases: OpportunityUseCases, ctx: Context, required = false) {
+  const key = idempotencyKeyOf(ctx, required);
+  return key === undefined ? undefined : { key, ...useCases.idempotent };
+}
+
+export function opportunityRoutes(useCases: OpportunityUseCases, options: OpportunityRouteOptions): Router {
   const router = new Router({ prefix: OPPORTUNITIES_PATH });
-  const json = jsonBody(bodyLimitBytes);
+  const json = jsonBody(options.bodyLimitBytes);
+  const created = (o: Opportunity) =>
+    jsonResponse(201, { Location: `${OPPORTUNITIES_PATH}/${o.id}`, ETag: etag(o.version) }, presentOpportunity(o));
+  const updated = (o: Opportunity) => jsonResponse(200, { ETag: etag(o.version) }, presentOpportunity(o));
 
   router.get('/', async (ctx) => {
     const query = decode(ListQuery, ctx.query);
@@ -140,6 +166,12 @@ export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes:
   router.post('/', authenticated, json, async (ctx) => {
     const actor = requireActor(ctx);
     const body = decode(OpportunityBody, ctx.request.body);
+    const writes = idempotentWrites(useCases, ctx, options.requireIdempotencyKey);
+    if (writes) {
+      const command = { idempotencyKey: writes.key, draft: body };
+      sendResult(ctx, await idempotently(() => writes.create.execute(actor, command, created)));
+      return;
+    }
     const opportunity = await useCases.create.execute(actor, body);
     ctx.status = 201;
     ctx.set('Location', `${OPPORTUNITIES_PATH}/${opportunity.id}`);
@@ -152,18 +184,28 @@ export function opportunityRoutes(useCases: OpportunityUseCases, bodyLimitBytes:
     const id = decode(IdParam, ctx.params.id, 'id');
     const draft = decode(OpportunityBody, ctx.request.body);
     const version = expectedVersion(ctx);
-    const opportunity = await useCases.update.execute(actor, {
-      id,
-      draft,
-      ...(version === undefined ? {} : { expectedVersion: version }),
-    });
+    const command = { id, draft, ...(version === undefined ? {} : { expectedVersion: version }) };
+    const writes = idempotentWrites(useCases, ctx);
+    if (writes) {
+      const keyed = { ...command, idempotencyKey: writes.key };
+      sendResult(ctx, await idempotently(() => writes.update.execute(actor, keyed, updated)));
+      return;
+    }
+    const opportunity = await useCases.update.execute(actor, command);
     ctx.set('ETag', etag(opportunity.version));
     ctx.body = presentOpportunity(opportunity);
   });
 
   router.delete('/:id', async (ctx) => {
     const actor = requireActor(ctx);
-    await useCases.remove.execute(actor, decode(IdParam, ctx.params.id, 'id'));
+    const id = decode(IdParam, ctx.params.id, 'id');
+    const writes = idempotentWrites(useCases, ctx);
+    if (writes) {
+      const command = { id, idempotencyKey: writes.key };
+      sendResult(ctx, await idempotently(() => writes.remove.execute(actor, command, noContent)));
+      return;
+    }
+    await useCases.remove.execute(actor, id);
     ctx.status = 204;
   });
 

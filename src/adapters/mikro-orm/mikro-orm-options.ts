@@ -1,6 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
+import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema } from './opportunity.entity-schema.js';
 import { SearchVocabularySchema } from './search/search-entity-schema.js';
 
@@ -18,7 +19,7 @@ export interface DatabaseSettings {
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
   return defineConfig({
     clientUrl: settings.url,
-    entities: [OpportunitySchema, SearchVocabularySchema],
+    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,

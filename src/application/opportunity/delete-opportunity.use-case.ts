@@ -5,11 +5,16 @@ import type { OpportunityRepository } from '../../domain/opportunity/opportunity
 export class DeleteOpportunity {
   constructor(private readonly opportunities: OpportunityRepository) {}
 
-  async execute(actor: Actor, id: string): Promise<void> {
+  /** `remove` lets a caller delete together with something else (an idempotency record). */
+  async execute(
+    actor: Actor,
+    id: string,
+    remove: (id: string) => Promise<unknown> = (target) => this.opportunities.remove(target),
+  ): Promise<void> {
     const opportunity = await this.opportunities.findById(id);
     if (!opportunity) throw new NotFoundError('Opportunity', id);
     opportunity.assertModifiableBy(actor);
     // A concurrent delete may win the race; the outcome the caller asked for holds either way.
-    await this.opportunities.remove(id);
+    await remove(id);
   }
 }

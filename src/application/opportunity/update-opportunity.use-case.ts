@@ -11,13 +11,21 @@ export interface UpdateOpportunityCommand {
   readonly expectedVersion?: number;
 }
 
+/** Stores the revised opportunity if the stored version is still `expectedVersion`. */
+export type SaveRevision = (opportunity: Opportunity, expectedVersion: number) => Promise<void>;
+
 export class UpdateOpportunity {
   constructor(
     private readonly opportunities: OpportunityRepository,
     private readonly clock: Clock,
   ) {}
 
-  async execute(actor: Actor, command: UpdateOpportunityCommand): Promise<Opportunity> {
+  /** `save` lets a caller store the revision together with something else (an idempotency record). */
+  async execute(
+    actor: Actor,
+    command: UpdateOpportunityCommand,
+    save: SaveRevision = (revised, expected) => this.opportunities.update(revised, expected),
+  ): Promise<Opportunity> {
     const opportunity = await this.opportunities.findById(command.id);
     if (!opportunity) throw new NotFoundError('Opportunity', command.id);
     opportunity.assertModifiableBy(actor);
@@ -29,7 +37,7 @@ export class UpdateOpportunity {
       );
     }
     opportunity.revise(command.draft, this.clock.now());
-    await this.opportunities.update(opportunity, loadedVersion);
+    await save(opportunity, loadedVersion);
     return opportunity;
   }
 }

@@ -6,15 +6,7 @@ import { GetOpportunity } from '../../../src/application/opportunity/get-opportu
 import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/domain/domain-errors.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected the promise to reject');
-}
+import { rejection } from '../../support/rejection.js';
 
 describe('Opportunity use cases (in-memory adapters)', () => {
   let repository: InMemoryOpportunityRepository;
