@@ -46,6 +46,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         url: databaseUrl,
         poolSize: config.dbPoolSize,
         statementTimeoutMs: config.dbStatementTimeoutMs,
+        queryTimeoutMs: config.dbQueryTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
@@ -81,6 +82,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         requireIdempotencyKey: config.idempotency.required,
         ...(metrics ? { metrics } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
+        ...(ops.metricsToken ? { metricsToken: ops.metricsToken } : {}),
         ...(rateLimitStore
           ? {
               rateLimit: {
@@ -88,11 +90,14 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
                 policy: {
                   read: { limit: ops.rateLimitReads, windowMs: ops.rateLimitWindowMs },
                   write: { limit: ops.rateLimitWrites, windowMs: ops.rateLimitWindowMs },
+                  refusedAuthentications: { limit: ops.rateLimitAuthFailures, windowMs: ops.rateLimitWindowMs },
                 },
               },
             }
           : {}),
         bodyLimitBytes: config.bodyLimitBytes,
+        requireIfMatch: config.requireIfMatch,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,
         isStopping: () => stopping,
@@ -107,12 +112,15 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
     let metricsUrl: string | undefined;
     if (metricsEndpoint && ops.metricsPort !== 0) {
-      const metricsServer = await listen(metricsApp(metricsEndpoint), config.host, ops.metricsPort);
+      const metricsServer = await listen(metricsApp(metricsEndpoint, ops.metricsToken), config.host, ops.metricsPort);
       cleanups.unshift(() => drain(metricsServer, 1_000));
       metricsUrl = urlOf(metricsServer, config.host);
     }
     const stop = async () => {
       stopping = true;
+      // Readiness now fails and every response says Connection: close; a load balancer notices
+      // within its check interval and moves keep-alive clients away before the port closes.
+      if (ops.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, ops.shutdownDrainMs));
       await runAll(cleanups);
     };
     return { url: urlOf(server, config.host), metricsUrl, server, app, orm, stop };

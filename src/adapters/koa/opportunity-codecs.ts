@@ -8,6 +8,7 @@ import {
   checkStatus,
   checkTags,
   checkTitle,
+  checkUserId,
   LIMITS,
   type RuleResult,
 } from '../../domain/opportunity/opportunity-rules.js';
@@ -50,12 +51,6 @@ function checkLimit(value: string): RuleResult<number> {
   return limit >= 1 && limit <= PAGE_SIZE.max
     ? { ok: true, value: limit }
     : { ok: false, message: `must be an integer from 1 to ${PAGE_SIZE.max}` };
-}
-
-function checkUserId(value: string): RuleResult<string> {
-  return value.length >= 1 && value.length <= 255
-    ? { ok: true, value }
-    : { ok: false, message: 'must be 1 to 255 characters' };
 }
 
 function checkLocationFilter(value: string): RuleResult<string> {

@@ -28,7 +28,8 @@ import {
   SuggestQuery,
 } from './opportunity-codecs.js';
 import { presentOpportunity, presentPage } from './opportunity-presenter.js';
-import { HttpProblem, validationProblem } from './problem.js';
+import { answerNotModifiedWhenFresh, ifMatchOf } from './conditional-requests.js';
+import { etagOf as etag, HttpProblem, validationProblem } from './problem.js';
 import { presentSearchPage, presentSuggestions } from './search-presenter.js';
 
 export interface OpportunityUseCases {
@@ -50,6 +51,10 @@ export interface OpportunityRouteOptions {
   readonly bodyLimitBytes: number;
   /** POST without an Idempotency-Key is a 400 (REQUIRE_IDEMPOTENCY_KEY). */
   readonly requireIdempotencyKey?: boolean;
+  /** REQUIRE_IF_MATCH: PUT and DELETE without If-Match get 428 instead of overwriting blindly. */
+  readonly requireIfMatch?: boolean;
+  /** PUBLIC_URL: base of absolute page links; links are relative without it. */
+  readonly publicUrl?: string;
 }
 
 export const OPPORTUNITIES_PATH = '/api/v1/opportunities';
@@ -84,17 +89,6 @@ function typedText(ctx: Context, validated: string): string {
   return typeof ctx.query.q === 'string' ? ctx.query.q : validated;
 }
 
-/** An optional `If-Match: "<version>"` makes an update conditional on the version the client saw. */
-function expectedVersion(ctx: Context): number | undefined {
-  const header = ctx.get('if-match');
-  if (header === '' || header === '*') return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be an ETag such as "3"' }]);
-  return Number(match[1]);
-}
-
-const etag = (version: number): string => `"${version}"`;
-
 /** Write endpoints need a token before anything else is looked at (no body parsing for strangers). */
 const authenticated: Middleware = async (ctx, next) => {
   requireActor(ctx);
@@ -113,8 +107,37 @@ function jsonBody(limitBytes: number): Middleware {
         detail: 'Send the request body as application/json',
       });
     }
-    await parse(ctx, next);
+    // The parser runs on its own (with a no-op `next`) so that only its failures are translated.
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (error) {
+      if (isDecompressionError(error)) {
+        throw new HttpProblem({
+          status: 400,
+          code: 'invalid_content_encoding',
+          title: 'Bad request',
+          detail: 'The request body is not valid for its Content-Encoding',
+        });
+      }
+      if ((error as { status?: unknown }).status === 415) {
+        throw new HttpProblem({
+          status: 415,
+          code: 'unsupported_content_encoding',
+          title: 'Unsupported media type',
+          detail: 'Content-Encoding must be gzip, deflate, br or identity',
+        });
+      }
+      throw error;
+    }
+    await next();
   };
+}
+
+/** zlib (gzip, deflate) and brotli stream errors: a corrupt or mislabelled compressed body. */
+function isDecompressionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__)/.test(code);
 }
 
 /** The idempotent use cases when the request carries a key; undefined means "as without the header". */
@@ -124,6 +147,7 @@ function idempotentWrites(useCases: OpportunityUseCases, ctx: Context, required 
 }
 
 export function opportunityRoutes(useCases: OpportunityUseCases, options: OpportunityRouteOptions): Router {
+  const { requireIfMatch = false, publicUrl } = options;
   const router = new Router({ prefix: OPPORTUNITIES_PATH });
   const json = jsonBody(options.bodyLimitBytes);
   const created = (o: Opportunity) =>
@@ -133,14 +157,14 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
   router.get('/', async (ctx) => {
     const query = decode(ListQuery, ctx.query);
     const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, page, presentOpportunity);
+    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
   });
 
   // Registered before `/:id` so these paths are not taken for ids.
   router.get('/search', async (ctx) => {
     const query = decode(SearchQuery, ctx.query);
     const page = await useCases.search.execute(typedText(ctx, query.q), filtersOf(query), pageOf(query, true));
-    ctx.body = presentSearchPage(ctx, page);
+    ctx.body = presentSearchPage(ctx, publicUrl, page);
   });
 
   router.get('/search/suggestions', async (ctx) => {
@@ -154,11 +178,14 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
     const category = decode(CategoryParam, ctx.params.category, 'category');
     const query = decode(ListQuery, { ...ctx.query, category });
     const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, page, presentOpportunity);
+    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
   });
 
   router.get('/:id', async (ctx) => {
     const opportunity = await useCases.get.execute(decode(IdParam, ctx.params.id, 'id'));
+    // Clients may keep a copy but must revalidate it (If-None-Match → 304) before using it.
+    ctx.set('Cache-Control', 'no-cache');
+    if (answerNotModifiedWhenFresh(ctx, etag(opportunity.version))) return;
     ctx.set('ETag', etag(opportunity.version));
     ctx.body = presentOpportunity(opportunity);
   });
@@ -182,9 +209,9 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
   router.put('/:id', authenticated, json, async (ctx) => {
     const actor = requireActor(ctx);
     const id = decode(IdParam, ctx.params.id, 'id');
+    const ifMatch = ifMatchOf(ctx, requireIfMatch);
     const draft = decode(OpportunityBody, ctx.request.body);
-    const version = expectedVersion(ctx);
-    const command = { id, draft, ...(version === undefined ? {} : { expectedVersion: version }) };
+    const command = { id, draft, ...(ifMatch ? { ifMatch } : {}) };
     const writes = idempotentWrites(useCases, ctx);
     if (writes) {
       const keyed = { ...command, idempotencyKey: writes.key };
@@ -199,13 +226,14 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
   router.delete('/:id', async (ctx) => {
     const actor = requireActor(ctx);
     const id = decode(IdParam, ctx.params.id, 'id');
+    const ifMatch = ifMatchOf(ctx, requireIfMatch);
     const writes = idempotentWrites(useCases, ctx);
     if (writes) {
-      const command = { id, idempotencyKey: writes.key };
+      const command = { id, idempotencyKey: writes.key, ...(ifMatch ? { ifMatch } : {}) };
       sendResult(ctx, await idempotently(() => writes.remove.execute(actor, command, noContent)));
       return;
     }
-    await useCases.remove.execute(actor, id);
+    await useCases.remove.execute(actor, id, ifMatch);
     ctx.status = 204;
   });
 

@@ -16,8 +16,8 @@ function presentHit(hit: SearchHit): SearchHitJson {
 }
 
 /** The listing shape plus `suggestion` (a corrected query, or null). */
-export function presentSearchPage(ctx: Context, page: SearchPage) {
-  return { ...presentPage(ctx, page, presentHit), suggestion: page.suggestion };
+export function presentSearchPage(ctx: Context, publicUrl: string | undefined, page: SearchPage) {
+  return { ...presentPage(ctx, publicUrl, page, presentHit), suggestion: page.suggestion };
 }
 
 /** As-you-type suggestions: just what a dropdown shows. */

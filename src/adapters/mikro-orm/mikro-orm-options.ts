@@ -12,6 +12,11 @@ export interface DatabaseSettings {
   readonly statementTimeoutMs?: number;
   /** How long a request waits for a connection before failing (fast 503s when the database is down). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Client-side cap on one query: when the server itself hangs (frozen process, network partition)
+   * its statement_timeout never fires, so the driver gives up and the pool drops that connection.
+   */
+  readonly queryTimeoutMs?: number;
   /** Where the ORM's own messages (e.g. the migrator's progress) go; silent by default. */
   readonly log?: (message: string) => void;
 }
@@ -31,7 +36,9 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     pool: { min: 0, max: settings.poolSize ?? 10 },
     driverOptions: {
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
+      // pg-pool applies this both to opening a connection and to waiting for a free one.
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
+      ...(settings.queryTimeoutMs === undefined ? {} : { query_timeout: settings.queryTimeoutMs }),
     },
     // Entities are defined in code; never scan folders at start-up.
     discovery: { warnWhenNoEntities: true },

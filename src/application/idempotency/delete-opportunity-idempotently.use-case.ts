@@ -1,5 +1,6 @@
 import type { Actor } from '../../domain/actor.js';
 import type { DeleteOpportunity } from '../opportunity/delete-opportunity.use-case.js';
+import type { VersionPrecondition } from '../opportunity/version-precondition.js';
 import type { IdempotentRequests, IdempotentResult, Presenter } from './idempotent-requests.js';
 
 /**
@@ -12,13 +13,17 @@ export class DeleteOpportunityIdempotently {
     private readonly requests: IdempotentRequests,
   ) {}
 
-  async execute(actor: Actor, command: { id: string; idempotencyKey: string }, present: Presenter<string>) {
+  async execute(
+    actor: Actor,
+    command: { id: string; idempotencyKey: string; ifMatch?: VersionPrecondition },
+    present: Presenter<string>,
+  ) {
     const key = { userId: actor.userId, key: command.idempotencyKey };
     const fingerprint = this.requests.fingerprint({ operation: 'delete', id: command.id });
     const replay = await this.requests.replay(key, fingerprint);
     if (replay) return replay;
     let result: IdempotentResult | undefined;
-    await this.remove.execute(actor, command.id, async (id) => {
+    await this.remove.execute(actor, command.id, command.ifMatch, async (id) => {
       // A delete is never stale: if a concurrent request removed the row, the outcome still holds.
       const outcome = await this.requests.commit(key, fingerprint, { kind: 'delete', id }, present(id));
       if ('stale' in outcome) throw new Error('a delete cannot be stale');

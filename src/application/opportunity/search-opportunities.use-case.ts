@@ -7,6 +7,7 @@ import type {
 } from '../../domain/opportunity/search/opportunity-search.port.js';
 import { parseSearchQuery } from '../../domain/opportunity/search/search-query.js';
 import { loadPage, type Page, type PageQuery } from './pagination.js';
+import { collapseNegations, searchTextProblem } from './search-text.js';
 
 export const SEARCH_TEXT_MAX = 200;
 
@@ -15,7 +16,9 @@ export function checkSearchText(text: string): { ok: true; value: string } | { o
   const trimmed = text.trim();
   if (trimmed.length === 0) return { ok: false, message: 'must not be blank' };
   if (trimmed.length > SEARCH_TEXT_MAX) return { ok: false, message: `must be at most ${SEARCH_TEXT_MAX} characters` };
-  return { ok: true, value: trimmed };
+  const problem = searchTextProblem(trimmed);
+  if (problem !== undefined) return { ok: false, message: problem };
+  return { ok: true, value: collapseNegations(trimmed) };
 }
 
 export interface SearchPage extends Page<SearchHit> {
@@ -39,7 +42,7 @@ export class SearchOpportunities {
     const checked = checkSearchText(text);
     if (!checked.ok) throw new ValidationError([{ field: 'q', message: checked.message }]);
     // The last word stays a prefix only while it is being typed: trailing spaces count.
-    const query = parseSearchQuery(text.trimStart().slice(0, SEARCH_TEXT_MAX + 1));
+    const query = parseSearchQuery(collapseNegations(text.trimStart()).slice(0, SEARCH_TEXT_MAX + 1));
     let suggestion: string | null = null;
     const found = await loadPage(
       page,

@@ -19,7 +19,7 @@ import { UpdateOpportunityIdempotently } from '../../../src/application/idempote
 import { CreateOpportunity } from '../../../src/application/opportunity/create-opportunity.use-case.js';
 import { DeleteOpportunity } from '../../../src/application/opportunity/delete-opportunity.use-case.js';
 import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
-import { ConflictError, ValidationError } from '../../../src/domain/domain-errors.js';
+import { PreconditionFailedError, ValidationError } from '../../../src/domain/domain-errors.js';
 import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
 import { rejection } from '../../support/rejection.js';
@@ -114,14 +114,14 @@ describe('Idempotency-Key use cases (in-memory adapters)', () => {
       JSON.parse((await create.execute(alice, { idempotencyKey: 'c', draft: aDraft() }, present(201))).response.body)
         .id as string,
     );
-    const command = { id: created?.id as string, draft: aDraft({ title: 'New' }), expectedVersion: 1 };
+    const command = { id: created?.id as string, draft: aDraft({ title: 'New' }), ifMatch: [1] };
     const first = await update.execute(alice, { ...command, idempotencyKey: 'u' }, present(200));
     const retry = await update.execute(alice, { ...command, idempotencyKey: 'u' }, present(200));
     expect(retry).to.deep.equal({ response: first.response, replayed: true });
     expect((await repository.findById(command.id))?.version).to.equal(2);
-    // Without the key the same request is a plain stale update.
+    // Under a new key the same request is a plain stale update.
     expect(await rejection(update.execute(alice, { ...command, idempotencyKey: 'u2' }, present(200)))).to.be.instanceOf(
-      ConflictError,
+      PreconditionFailedError,
     );
   });
 
