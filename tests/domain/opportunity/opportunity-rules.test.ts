@@ -61,6 +61,15 @@ describe('Opportunity field rules: what each one refuses, and the message it giv
     }
   });
 
+  it('control characters: none on one line, only tab and line breaks in a description', () => {
+    expect(messageOf(checkTitle('a\u0000b'))).to.equal('must not contain control characters');
+    expect(messageOf(checkTitle('a\tb'))).to.equal('must not contain control characters');
+    expect(messageOf(checkDescription('a\u0007b'))).to.equal(
+      'must not contain control characters other than tab and line breaks',
+    );
+    expect(checkDescription('line one\n\tline two').ok).to.equal(true);
+  });
+
   it('status: open or closed', () => {
     expect(checkStatus('closed')).to.deep.equal({ ok: true, value: 'closed' });
     expect(messageOf(checkStatus('archived'))).to.equal('must be one of: open, closed');
