@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { checkResponsesFrom } from './contract/contract-recorder.js';
 import { loadConfig } from '../../src/adapters/env/app-config.js';
 import { type RunningService, startService } from '../../src/composition/start-service.js';
 import { RecordingLogger } from './recording-logger.js';
@@ -31,6 +32,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     ...env,
   });
   const service = await startService(config, logger);
+  checkResponsesFrom(service.url);
   return {
     service,
     logger,

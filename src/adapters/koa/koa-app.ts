@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
+import { docsRoutes } from './openapi/docs.routes.js';
 import { cors, securityHeaders } from './http-hardening.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
@@ -81,6 +82,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.use(errorHandling(deps.logger));
   app.use(cors(deps.corsOrigins ?? []));
   app.use(ops.routes());
+  app.use(docsRoutes().routes()); // the contract and its page: public, before token checks and limits
   app.use(authentication(deps.verifier, deps.logger, metrics));
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(api.routes());

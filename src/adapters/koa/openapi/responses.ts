@@ -1,0 +1,142 @@
+/** Reusable headers, parameters and responses of the contract (OpenAPI 3.1 components). */
+import { categorySchema, type JsonSchema, limitSchema, problemSchema, ref, statusSchema } from './schemas.js';
+
+const PROBLEM_JSON = 'application/problem+json';
+
+const integerHeader = (description: string): JsonSchema => ({
+  description,
+  schema: { type: 'string', pattern: '^\\d+$' },
+});
+
+export const headers: Record<string, JsonSchema> = {
+  'X-Request-Id': {
+    description:
+      'The request id: the incoming `X-Request-Id` when it is sane (1–128 of `[A-Za-z0-9_.:-]`), else a new UUID.',
+    required: true,
+    schema: { type: 'string', pattern: '^[\\w.:-]{1,128}$' },
+  },
+  ETag: {
+    description: 'The version of the resource, strong, e.g. `"3"`. Send it back in `If-Match`.',
+    required: true,
+    schema: { type: 'string', pattern: '^"\\d+"$' },
+  },
+  Location: {
+    description: 'Path of the created resource.',
+    required: true,
+    schema: { type: 'string', pattern: '^/api/v1/opportunities/[0-9a-f-]{36}$' },
+  },
+  'RateLimit-Limit': integerHeader('Requests allowed in the current window (present when rate limiting is on).'),
+  'RateLimit-Remaining': integerHeader('Requests left in the current window.'),
+  'RateLimit-Reset': integerHeader('Seconds until the window resets.'),
+  'Retry-After': { ...integerHeader('Seconds to wait before trying again.'), required: true },
+  'WWW-Authenticate': {
+    description:
+      'RFC 6750: `Bearer realm="api"`, plus `error` and `error_description` when a token or header was refused.',
+    required: true,
+    schema: { type: 'string', pattern: '^Bearer realm="api"' },
+  },
+};
+
+const h = (name: string): JsonSchema => ({ $ref: `#/components/headers/${name}` });
+
+/** Headers on every response of the API. */
+export const commonHeaders = (): Record<string, JsonSchema> => ({
+  'X-Request-Id': h('X-Request-Id'),
+  'RateLimit-Limit': h('RateLimit-Limit'),
+  'RateLimit-Remaining': h('RateLimit-Remaining'),
+  'RateLimit-Reset': h('RateLimit-Reset'),
+});
+
+export const withHeaders = (extra: readonly string[]): Record<string, JsonSchema> => ({
+  ...commonHeaders(),
+  ...Object.fromEntries(extra.map((name) => [name, h(name)])),
+});
+
+const problem = (description: string, schema: JsonSchema, extraHeaders: readonly string[] = []): JsonSchema => ({
+  description,
+  headers: withHeaders(extraHeaders),
+  content: { [PROBLEM_JSON]: { schema } },
+});
+
+export const responses: Record<string, JsonSchema> = {
+  BadRequest: problem('Invalid input: every invalid field is listed in `errors`; or an invalid cursor.', {
+    oneOf: [ref('ValidationProblem'), problemSchema(['invalid_cursor'])],
+  }),
+  BadBody: problem('Invalid input, or a body that is not valid JSON.', {
+    oneOf: [ref('ValidationProblem'), problemSchema(['bad_request'])],
+  }),
+  Unauthorized: problem(
+    'No credentials where they are needed (`not_authenticated`), a malformed `Authorization` header ' +
+      '(`bad_authorization_header`) or a refused token (`token_not_valid`; refresh at Django when `token_error` is `expired`).',
+    ref('TokenProblem'),
+    ['WWW-Authenticate'],
+  ),
+  TokenRefused: problem(
+    'A refused token (like DRF, even on public endpoints), or a malformed `Authorization: Bearer` header. ' +
+      'Without any `Authorization` header this endpoint answers normally.',
+    ref('TokenProblem'),
+    ['WWW-Authenticate'],
+  ),
+  Forbidden: problem('Only the creator, or a token with `role: admin`, may change it.', problemSchema(['forbidden'])),
+  NotFound: problem('No such opportunity.', problemSchema(['not_found'])),
+  VersionMismatch: problem(
+    '`If-Match` named a version that is no longer current: fetch it again and reapply the change.',
+    problemSchema(['version_mismatch']),
+  ),
+  PayloadTooLarge: problem(
+    'The body is larger than the limit (64 KiB by default).',
+    problemSchema(['payload_too_large']),
+  ),
+  UnsupportedMediaType: problem('The body must be `application/json`.', problemSchema(['unsupported_media_type'])),
+  RateLimited: problem('Over the rate limit.', problemSchema(['rate_limited']), ['Retry-After']),
+  InternalError: problem(
+    'Unexpected error: logged with the request id; no details.',
+    problemSchema(['internal_error']),
+  ),
+  ServiceUnavailable: problem(
+    'The database is unreachable; try again after `Retry-After` seconds.',
+    problemSchema(['service_unavailable']),
+    ['Retry-After'],
+  ),
+};
+
+const queryParameter = (name: string, description: string, schema: JsonSchema): JsonSchema => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+
+export const parameters: Record<string, JsonSchema> = {
+  Id: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'The opportunity id (a UUID; any letter case).',
+    schema: { type: 'string', format: 'uuid' },
+  },
+  CategoryFilter: queryParameter('category', 'Only this category.', categorySchema),
+  StatusFilter: queryParameter('status', 'Only this status.', statusSchema),
+  CreatedByFilter: queryParameter('createdBy', 'Only those created by this Django `user_id`.', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 255,
+  }),
+  Limit: queryParameter('limit', 'Page size.', limitSchema),
+  Cursor: queryParameter('cursor', 'Opaque position from a `next` or `previous` link; only from this service.', {
+    type: 'string',
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+  }),
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409.',
+    schema: { type: 'string', examples: ['"1"'] },
+  },
+};
+
+export const pagingParameters = (): JsonSchema[] =>
+  ['StatusFilter', 'CreatedByFilter', 'Limit', 'Cursor'].map((name) => ({ $ref: `#/components/parameters/${name}` }));
