@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { checkResponsesFrom } from '../../support/contract/contract-recorder.js';
 import { signSimplejwtAccessToken } from '../../support/simplejwt-token.js';
 import { freePort, testDatabaseUrl } from '../../support/test-database.js';
 import { TEST_SECRET } from '../../support/test-service.js';
@@ -28,6 +29,7 @@ describe('Operations: graceful shutdown', function () {
     const databaseUrl = await testDatabaseUrl();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    checkResponsesFrom(base);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: {

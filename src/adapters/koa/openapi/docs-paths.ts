@@ -21,8 +21,9 @@ const notFound: JsonSchema = {
 export const docsPaths: Record<string, JsonSchema> = {
   '/': meta('getRoot', 'Points a person to the documentation', {
     '302': {
-      description: 'Redirects to `/docs`.',
-      headers: { ...commonHeaders(), Location: { schema: { type: 'string', const: '/docs' } } },
+      description: 'Redirects to `/docs` (with a one-line note for clients that do not follow redirects).',
+      headers: { ...commonHeaders(), Location: { required: true, schema: { type: 'string', const: '/docs' } } },
+      content: Object.fromEntries(['text/plain', 'text/html'].map((type) => [type, { schema: { type: 'string' } }])),
     },
   }),
   '/openapi.json': meta('getOpenApiJson', 'This contract as JSON', {

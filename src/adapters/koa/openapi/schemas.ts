@@ -37,37 +37,27 @@ export const limitSchema: JsonSchema = {
   default: PAGE_SIZE.default,
 };
 
+const opportunityProperties = {
+  id: { type: 'string', format: 'uuid' },
+  title: { type: 'string', minLength: 1, maxLength: LIMITS.titleMax },
+  description: { type: 'string', minLength: 1, maxLength: LIMITS.descriptionMax },
+  category: ref('OpportunityCategory'),
+  location: { type: ['string', 'null'], minLength: 1, maxLength: LIMITS.locationMax },
+  tags: { ...TAGS, uniqueItems: true },
+  status: ref('OpportunityStatus'),
+  deadline: { type: ['string', 'null'], format: 'date' },
+  createdBy: { type: 'string', minLength: 1, maxLength: 255, description: "The Django token's `user_id`." },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+  version: { type: 'integer', minimum: 1, description: 'Starts at 1, +1 on each update; the ETag is `"<version>"`.' },
+};
+
+/** Every field is always present (null when empty), so all are required. */
 const opportunity: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: [
-    'id',
-    'title',
-    'description',
-    'category',
-    'location',
-    'tags',
-    'status',
-    'deadline',
-    'createdBy',
-    'createdAt',
-    'updatedAt',
-    'version',
-  ],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    title: { type: 'string', minLength: 1, maxLength: LIMITS.titleMax },
-    description: { type: 'string', minLength: 1, maxLength: LIMITS.descriptionMax },
-    category: ref('OpportunityCategory'),
-    location: { type: ['string', 'null'], minLength: 1, maxLength: LIMITS.locationMax },
-    tags: { ...TAGS, uniqueItems: true },
-    status: ref('OpportunityStatus'),
-    deadline: { type: ['string', 'null'], format: 'date' },
-    createdBy: { type: 'string', minLength: 1, maxLength: 255, description: "The Django token's `user_id`." },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    version: { type: 'integer', minimum: 1, description: 'Starts at 1, +1 on each update; the ETag is `"<version>"`.' },
-  },
+  required: Object.keys(opportunityProperties),
+  properties: opportunityProperties,
 };
 
 const opportunityInput: JsonSchema = {
