@@ -1,0 +1,40 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { authenticatedFetch } from './authenticated-fetch.js';
+import { DEFAULT_AUTH_PATHS, DjangoAuth, type DjangoAuthPaths } from './django-auth.js';
+import type { paths } from './generated/openapi.js';
+import { TokenSession } from './token-session.js';
+import type { TokenStore } from './token-store.js';
+
+export interface OpportunitiesClientOptions {
+  /** Where the Opportunities service answers, e.g. `https://opportunities.example.com`. */
+  readonly baseUrl: string;
+  /** Where Django answers `POST /api/auth/login/` and `POST /api/auth/refresh/`. */
+  readonly djangoBaseUrl: string;
+  readonly tokenStore: TokenStore;
+  readonly authPaths?: DjangoAuthPaths;
+  /** Defaults to the global fetch (looked up at each call). */
+  readonly fetch?: typeof fetch;
+}
+
+export interface OpportunitiesClient {
+  /** The typed API: `api.GET('/api/v1/opportunities', { params: { query: { limit: 10 } } })`. */
+  readonly api: Client<paths>;
+  /** Signs in at Django and stores the tokens; throws SignInFailedError on bad credentials. */
+  signIn(credentials: Readonly<Record<string, string>>): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+export function createOpportunitiesClient(options: OpportunitiesClientOptions): OpportunitiesClient {
+  const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const auth = new DjangoAuth(options.djangoBaseUrl, fetchFn, options.authPaths ?? DEFAULT_AUTH_PATHS);
+  const session = new TokenSession(options.tokenStore, auth);
+  const api = createClient<paths>({
+    baseUrl: options.baseUrl.replace(/\/$/, ''),
+    fetch: authenticatedFetch(session, (request) => fetchFn(request)),
+  });
+  return {
+    api,
+    signIn: async (credentials) => options.tokenStore.save(await auth.login(credentials)),
+    signOut: () => options.tokenStore.clear(),
+  };
+}
