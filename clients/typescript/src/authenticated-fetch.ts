@@ -44,8 +44,12 @@ export function secondsLeft(token: string, nowMs: number): number | undefined {
   }
 }
 
-/** A request that cannot be retried is not sent with a token about to expire. */
-const EXPIRY_MARGIN_SECONDS = 5;
+/**
+ * A request that cannot be retried is not sent with a token that expires within this margin
+ * (best effort: the device clock may be off; then the answer is a 401 and the next call works).
+ * Small, because Django's access tokens may be short-lived.
+ */
+const EXPIRY_MARGIN_SECONDS = 1;
 
 /**
  * The fetch the typed client uses: attaches the access token; on a 401 saying it expired,

@@ -131,7 +131,7 @@ describe('TypeScript client: tokens and refresh at Django', () => {
 
   it('refreshes before a POST without Idempotency-Key when the token is about to expire', async () => {
     const backends = new FakeBackends();
-    const soon = Math.floor(Date.now() / 1000) + 2;
+    const soon = Math.floor(Date.now() / 1000);
     const expiring = `e30.${btoa(JSON.stringify({ exp: soon })).replace(/=+$/, '')}.sig`;
     const client = createOpportunitiesClient({
       baseUrl: 'http://service.test',
