@@ -57,7 +57,10 @@ export interface paths {
   '/api/v1/opportunities': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -78,7 +81,10 @@ export interface paths {
   '/api/v1/opportunities/search': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -98,7 +104,10 @@ export interface paths {
   '/api/v1/opportunities/category/{category}': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -115,7 +124,10 @@ export interface paths {
   '/api/v1/opportunities/{id}': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
         id: components['parameters']['Id'];
@@ -648,6 +660,8 @@ export interface components {
     Limit: number;
     /** @description Opaque position from a `next` or `previous` link; only from this service. */
     Cursor: string;
+    /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+    RequestId: string;
     /** @description Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409. */
     IfMatch: string;
   };
@@ -786,7 +800,10 @@ export interface operations {
         /** @description Opaque position from a `next` or `previous` link; only from this service. */
         cursor?: components['parameters']['Cursor'];
       };
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -815,7 +832,10 @@ export interface operations {
   createOpportunity: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -865,7 +885,10 @@ export interface operations {
         /** @description Opaque position from a `next` or `previous` link; only from this service. */
         cursor?: components['parameters']['Cursor'];
       };
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -903,7 +926,10 @@ export interface operations {
         /** @description Opaque position from a `next` or `previous` link; only from this service. */
         cursor?: components['parameters']['Cursor'];
       };
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path: {
         category: components['schemas']['OpportunityCategory'];
       };
@@ -934,7 +960,10 @@ export interface operations {
   getOpportunity: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
         id: components['parameters']['Id'];
@@ -969,6 +998,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
         /** @description Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -1013,7 +1044,10 @@ export interface operations {
   deleteOpportunity: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
         id: components['parameters']['Id'];

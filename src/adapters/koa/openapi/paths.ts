@@ -75,6 +75,7 @@ export const paths: Record<string, JsonSchema> = {
     },
   },
   '/api/v1/opportunities': {
+    parameters: [p('RequestId')],
     get: {
       operationId: 'listOpportunities',
       tags: ['opportunities'],
@@ -101,6 +102,7 @@ export const paths: Record<string, JsonSchema> = {
     },
   },
   '/api/v1/opportunities/search': {
+    parameters: [p('RequestId')],
     get: {
       operationId: 'searchOpportunities',
       tags: ['opportunities'],
@@ -116,6 +118,7 @@ export const paths: Record<string, JsonSchema> = {
     },
   },
   '/api/v1/opportunities/category/{category}': {
+    parameters: [p('RequestId')],
     get: {
       operationId: 'listOpportunitiesByCategory',
       tags: ['opportunities'],
@@ -129,7 +132,7 @@ export const paths: Record<string, JsonSchema> = {
     },
   },
   '/api/v1/opportunities/{id}': {
-    parameters: [p('Id')],
+    parameters: [p('Id'), p('RequestId')],
     get: {
       operationId: 'getOpportunity',
       tags: ['opportunities'],

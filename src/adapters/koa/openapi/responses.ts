@@ -129,6 +129,14 @@ export const parameters: Record<string, JsonSchema> = {
     maxLength: 512,
     pattern: '^[A-Za-z0-9_-]+$',
   }),
+  RequestId: {
+    name: 'X-Request-Id',
+    in: 'header',
+    required: false,
+    description:
+      'A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane.',
+    schema: { type: 'string', examples: ['9f1c2d3e-app-42'] },
+  },
   IfMatch: {
     name: 'If-Match',
     in: 'header',
