@@ -69,10 +69,12 @@ export class ContractValidator {
 
   check(exchange: Exchange): Verdict {
     const template = this.templates.find((candidate) => candidate.pattern.test(exchange.path))?.template;
-    const method = exchange.method.toLowerCase();
-    const operation = template ? (this.paths[template]?.[method] as Json | undefined) : undefined;
+    const item = template ? this.paths[template] : undefined;
+    // HEAD is answered by every GET route (same status and headers, no body).
+    const method = exchange.method === 'HEAD' && item && !item.head ? 'get' : exchange.method.toLowerCase();
+    const operation = item?.[method] as Json | undefined;
     if (!template || !operation) return this.checkUnrouted(exchange, template !== undefined);
-    const key = `${exchange.method.toUpperCase()} ${template} ${exchange.status}`;
+    const key = `${method.toUpperCase()} ${template} ${exchange.status}`;
     const responses = operation.responses as Record<string, Json>;
     const status = String(exchange.status);
     const entry = responses[status];
@@ -92,7 +94,8 @@ export class ContractValidator {
   /** Unknown paths and methods are not operations; they must still answer the documented Problem. */
   private checkUnrouted(exchange: Exchange, pathKnown: boolean): Verdict {
     const expected = pathKnown ? [405, 501] : [404];
-    if (exchange.method === 'OPTIONS' && exchange.status === 204) return { problems: [] };
+    // OPTIONS is answered by the router (Allow) or by CORS (preflight), never by an operation.
+    if (exchange.method === 'OPTIONS' && [200, 204].includes(exchange.status)) return { problems: [] };
     const problems = expected.includes(exchange.status)
       ? this.validate('#/components/schemas/Problem', exchange.body, 'body')
       : [`${exchange.method} ${exchange.path} is not in the document (answered ${exchange.status})`];
