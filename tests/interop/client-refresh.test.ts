@@ -1,6 +1,6 @@
 /**
  * The TypeScript client against the real Django + simplejwt and the real service: access tokens
- * that really expire (2 s), refresh with ROTATE_REFRESH_TOKENS off and on (with the blacklist),
+ * that really expire (3 s), refresh with ROTATE_REFRESH_TOKENS off and on (with the blacklist),
  * refresh tokens that expire, and concurrent requests sharing one refresh.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { DjangoServer } from './support/django-server.js';
 import { settleAll } from './support/settle-all.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
-const ACCESS_SECONDS = 2;
+const ACCESS_SECONDS = 3;
 const LIST = '/api/v1/opportunities';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const untilAccessExpires = () => wait(ACCESS_SECONDS * 1000 + 600);
