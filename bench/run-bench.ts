@@ -19,7 +19,7 @@ import { REPO_ROOT, type ServerName, type ServerProcess, startBaseline, startSer
 const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections N] [--duration S]
        [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database]
        [--search-query TEXT] [--service-entry FILE] [--service-flag FLAG]... [--service-env KEY=VALUE]...
-Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, put, rss (100-connection memory run)`;
+Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, post-key, put, rss (100-connection memory run)`;
 
 function options() {
   const { values } = parseArgs({

@@ -78,6 +78,16 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
   };
   throughput('get-by-id', 'GET /:id', 0.75);
   throughput('post', 'POST', 0.7);
+  const plain = find('post');
+  const keyed = find('post-key');
+  if (plain && keyed) {
+    const r = ratio(keyed.service.rps, plain.service.rps);
+    add(
+      'POST with Idempotency-Key ≥ 0.85× POST without (service)',
+      r >= 0.85,
+      `${times(r)} (${keyed.service.rps} vs ${plain.service.rps} req/s)`,
+    );
+  }
   const search = find('search-8');
   const full = report.settings.rows >= 1_000_000;
   const note = full ? '' : ` — at ${report.settings.rows} rows; the target is for 1,000,000 (--rows 1000000)`;

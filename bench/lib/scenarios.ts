@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type autocannon from 'autocannon';
 import { CATEGORIES, type Fixture } from './seed.js';
@@ -41,8 +42,10 @@ export function deepPagePath(server: ServerName, fixture: Fixture): string {
     : `${API}?limit=${deep.limit}&page=${deep.page}`;
 }
 
-function writeRequest(context: ScenarioContext, kind: 'post' | 'put'): autocannon.Request {
+/** `keyed`: every request carries a fresh Idempotency-Key (unique across runs), so each creates a row. */
+function writeRequest(context: ScenarioContext, kind: 'post' | 'put', keyed = false): autocannon.Request {
   let counter = 0;
+  const run = randomUUID();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${context.token}` };
   const { ownedIds } = context.fixture;
   return {
@@ -62,7 +65,8 @@ function writeRequest(context: ScenarioContext, kind: 'post' | 'put'): autocanno
       // Round robin over the writer's rows: an id comes back only after thousands of others,
       // so concurrent PUTs never race on one row.
       const path = kind === 'post' ? API : `${API}/${ownedIds[counter % ownedIds.length] ?? ''}`;
-      return { ...request, method: kind === 'post' ? 'POST' : 'PUT', path, headers: { ...headers }, body };
+      const key = keyed ? { 'idempotency-key': `bench-${run}-${counter}` } : {};
+      return { ...request, method: kind === 'post' ? 'POST' : 'PUT', path, headers: { ...headers, ...key }, body };
     },
   };
 }
@@ -87,6 +91,14 @@ export function scenarios(options: { connections: number; searchConnections: num
       requests: (c) => [search(c.fixture)],
     },
     { name: 'post', label: 'POST / (token)', connections, write: 'post', requests: (c) => [writeRequest(c, 'post')] },
+    {
+      // The baseline ignores the header: its column is a plain POST again.
+      name: 'post-key',
+      label: 'POST / (token, Idempotency-Key)',
+      connections,
+      write: 'post',
+      requests: (c) => [writeRequest(c, 'post', true)],
+    },
     {
       name: 'put',
       label: 'PUT /:id (token, owner)',

@@ -16,6 +16,7 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { CryptoIdGenerator } from '../adapters/system/crypto-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TOKENS } from './di-tokens.js';
+import { bindIdempotency, type IdempotencyAdapters, idempotentUseCases } from './idempotency-bindings.js';
 
 /** The adapters a running service plugs into the core. Swapping one happens here and only here. */
 export interface Adapters {
@@ -25,6 +26,8 @@ export interface Adapters {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Idempotency-Key records, kept atomic with the writes they describe. */
+  readonly idempotency: IdempotencyAdapters;
   /** HTTP-only options: metrics, rate limiting, request scope, limits, proxy and CORS settings. */
   readonly http?: Omit<KoaAppDependencies, 'useCases' | 'verifier' | 'health' | 'logger'>;
 }
@@ -66,6 +69,8 @@ export function buildContainer(adapters: Adapters): Container {
     .bind(TOKENS.SearchOpportunities)
     .toResolvedValue((r: OpportunityRepository) => new SearchOpportunities(r), [...repo]);
 
+  bindIdempotency(container, adapters.idempotency);
+
   container.bind<Koa>(TOKENS.HttpApp).toDynamicValue((context) =>
     createKoaApp({
       useCases: {
@@ -75,6 +80,7 @@ export function buildContainer(adapters: Adapters): Container {
         remove: context.get(TOKENS.DeleteOpportunity),
         list: context.get(TOKENS.ListOpportunities),
         search: context.get(TOKENS.SearchOpportunities),
+        idempotent: idempotentUseCases(context),
       },
       verifier: context.get(TOKENS.AccessTokenVerifier),
       health: context.get(TOKENS.HealthCheck),

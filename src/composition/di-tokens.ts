@@ -12,5 +12,7 @@ export const TOKENS = {
   DeleteOpportunity: Symbol.for('DeleteOpportunity'),
   ListOpportunities: Symbol.for('ListOpportunities'),
   SearchOpportunities: Symbol.for('SearchOpportunities'),
+  IdempotentRequests: Symbol.for('IdempotentRequests'),
+  PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
   HttpApp: Symbol.for('HttpApp'),
 } as const;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
+import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
@@ -12,11 +13,13 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
 import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
+import { schedulePurge } from './idempotency-purge.js';
 import { drain, listen } from './http-server.js';
 import { metricsApp } from './metrics-app.js';
 
@@ -42,6 +45,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         url: databaseUrl,
         poolSize: config.dbPoolSize,
         statementTimeoutMs: config.dbStatementTimeoutMs,
+        queryTimeoutMs: config.dbQueryTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
@@ -67,9 +71,16 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       verifier,
       health: new MikroOrmHealthCheck(orm),
       logger,
+      idempotency: {
+        store: new PostgresIdempotencyStore(orm),
+        policy: { retentionMs: config.idempotency.retentionMs },
+        purgeBatchSize: config.idempotency.purgeBatchSize,
+      },
       http: {
+        requireIdempotencyKey: config.idempotency.required,
         ...(metrics ? { metrics } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
+        ...(ops.metricsToken ? { metricsToken: ops.metricsToken } : {}),
         ...(rateLimitStore
           ? {
               rateLimit: {
@@ -77,27 +88,37 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
                 policy: {
                   read: { limit: ops.rateLimitReads, windowMs: ops.rateLimitWindowMs },
                   write: { limit: ops.rateLimitWrites, windowMs: ops.rateLimitWindowMs },
+                  refusedAuthentications: { limit: ops.rateLimitAuthFailures, windowMs: ops.rateLimitWindowMs },
                 },
               },
             }
           : {}),
         bodyLimitBytes: config.bodyLimitBytes,
+        requireIfMatch: config.requireIfMatch,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         trustProxy: ops.trustProxy,
         corsOrigins: ops.corsOrigins,
         isStopping: () => stopping,
       },
     });
     const app = container.get<Koa>(TOKENS.HttpApp);
+    if (config.idempotency.purgeIntervalMs > 0) {
+      const purge = container.get<PurgeExpiredIdempotencyKeys>(TOKENS.PurgeExpiredIdempotencyKeys);
+      cleanups.unshift(schedulePurge(purge, config.idempotency.purgeIntervalMs, logger));
+    }
     const server = await listen(app, config.host, config.port, ops);
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
     let metricsUrl: string | undefined;
     if (metricsEndpoint && ops.metricsPort !== 0) {
-      const metricsServer = await listen(metricsApp(metricsEndpoint), config.host, ops.metricsPort);
+      const metricsServer = await listen(metricsApp(metricsEndpoint, ops.metricsToken), config.host, ops.metricsPort);
       cleanups.unshift(() => drain(metricsServer, 1_000));
       metricsUrl = urlOf(metricsServer, config.host);
     }
     const stop = async () => {
       stopping = true;
+      // Readiness now fails and every response says Connection: close; a load balancer notices
+      // within its check interval and moves keep-alive clients away before the port closes.
+      if (ops.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, ops.shutdownDrainMs));
       await runAll(cleanups);
     };
     return { url: urlOf(server, config.host), metricsUrl, server, app, orm, stop };

@@ -2,7 +2,7 @@
  * Errors the core raises. Adapters translate them (HTTP maps each kind to a status in one place),
  * so the core never knows about transport details.
  */
-export type DomainErrorKind = 'not_found' | 'forbidden' | 'invalid' | 'conflict';
+export type DomainErrorKind = 'not_found' | 'forbidden' | 'invalid' | 'conflict' | 'precondition_failed';
 
 export interface FieldIssue {
   readonly field: string;
@@ -43,5 +43,18 @@ export class ConflictError extends DomainError {
     readonly code: string = 'conflict',
   ) {
     super(message);
+  }
+}
+
+/** The client's condition on the version it saw (If-Match) no longer holds. */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = 'precondition_failed';
+  readonly code = 'version_mismatch';
+  constructor(
+    entity: string,
+    id: string,
+    readonly currentVersion: number,
+  ) {
+    super(`${entity} ${id} is at version ${currentVersion}, which the request's condition does not match`);
   }
 }

@@ -71,6 +71,15 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
       expect(await repo.remove(opportunity.id)).to.equal(false);
     });
 
+    it('removes only at the expected version when one is given', async () => {
+      const opportunity = anOpportunity();
+      await repo.add(opportunity);
+      expect(await repo.remove(opportunity.id, 2)).to.equal(false);
+      expect(await repo.findById(opportunity.id)).to.not.equal(null);
+      expect(await repo.remove(opportunity.id, 1)).to.equal(true);
+      expect(await repo.findById(opportunity.id)).to.equal(null);
+    });
+
     it('lists newest first, filtered, and walks pages both ways by keyset', async () => {
       const all = Array.from({ length: 7 }, (_, i) =>
         anOpportunity({ minutesAgo: i, category: i % 2 === 0 ? 'even' : 'odd', createdBy: i < 3 ? 'alice' : 'bob' }),

@@ -55,6 +55,11 @@ export const DELIBERATELY_STRICTER: Readonly<Record<string, string>> = {
     'understand. PyJWT 2.6.0 as first packaged ignores "crit" (there the service is stricter); with the ' +
     'CVE-2026-32597 fix (Debian 2.6.0-1+deb12u1) PyJWT refuses it too and both agree. simplejwt never emits it.',
   'stray "*" inside the payload segment (signed)': CANONICAL,
+  'signature with non-zero unused trailing bits (same bytes)':
+    'RFC 4648 section 3.5 lets a decoder refuse non-zero unused bits, and the service does: otherwise anyone holding a ' +
+    'token (no key needed) can re-spell its signature into other strings that verify, which defeats anything keyed ' +
+    'by the token text (caches, deny lists, logs). PyJWT decodes leniently and accepts them; simplejwt never emits them.',
+  'base64 "==" padding on the payload segment (signed)': CANONICAL,
   '4 segments: payload split by a dot (signed)': CANONICAL,
   '5 segments: payload split by two dots (signed)': CANONICAL,
   'oversized: 10 KB padding claim':

@@ -29,6 +29,8 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     HOST: '127.0.0.1',
     PORT: '0',
     MIGRATE_ON_START: 'false',
+    // Suites refuse many tokens on purpose from one address; the refusal budget has its own test.
+    RATE_LIMIT_AUTH_FAILURES: '1000000',
     ...env,
   });
   const service = await startService(config, logger);

@@ -24,13 +24,30 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
+  /** Client-side bound on one query (the server may be the thing that hangs). */
+  readonly dbQueryTimeoutMs: number;
   readonly migrateOnStart: boolean;
   readonly dataDir: string;
   readonly embeddedDbPort: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** PUT and DELETE must carry If-Match (428 otherwise). */
+  readonly requireIfMatch: boolean;
+  /** Origin (and optional path prefix) clients reach the service at; absent means relative links. */
+  readonly publicUrl: string | undefined;
   readonly jwt: JwtConfig;
   readonly ops: OperationsConfig;
+  readonly idempotency: IdempotencyConfig;
+}
+
+export interface IdempotencyConfig {
+  /** POST without an Idempotency-Key is a 400. */
+  readonly required: boolean;
+  /** How long a key's answer is kept and replayed. */
+  readonly retentionMs: number;
+  /** How often expired keys are purged; 0 = never (another instance or a job does it). */
+  readonly purgeIntervalMs: number;
+  readonly purgeBatchSize: number;
 }
 
 export interface OperationsConfig {
@@ -40,12 +57,17 @@ export interface OperationsConfig {
   readonly rateLimitWindowMs: number;
   readonly rateLimitReads: number;
   readonly rateLimitWrites: number;
+  readonly rateLimitAuthFailures: number;
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   readonly metricsEnabled: boolean;
   /** Serve /metrics on its own port (e.g. only reachable inside the cluster); 0 = the API port. */
   readonly metricsPort: number;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
   readonly shutdownTimeoutMs: number;
+  /** After SIGTERM, keep serving (readiness 503, Connection: close) this long before draining. */
+  readonly shutdownDrainMs: number;
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -80,6 +102,22 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** `https://api.example.com` or with a path prefix; no query, fragment or trailing slash. */
+function publicUrl(env: Env): string | undefined {
+  const raw = text(env, 'PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${raw}"`);
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
 /** Reads and checks the environment once at start-up; every problem names its variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -109,12 +147,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl: text(env, 'DATABASE_URL'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
-    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2_500, 100, 600_000),
+    dbQueryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 3_000, 100, 600_000),
     migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
     dataDir: text(env, 'DATA_DIR') ?? '.data',
     embeddedDbPort: integer(env, 'EMBEDDED_DB_PORT', 54329, 1024, 65535),
     logLevel: text(env, 'LOG_LEVEL') ?? (production ? 'info' : 'debug'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    requireIfMatch: flag(env, 'REQUIRE_IF_MATCH', false),
+    publicUrl: publicUrl(env),
     jwt,
     ops: {
       trustProxy: flag(env, 'TRUST_PROXY', false),
@@ -126,15 +167,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
       rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
       rateLimitReads: integer(env, 'RATE_LIMIT_READS', 600, 1, 1_000_000_000),
       rateLimitWrites: integer(env, 'RATE_LIMIT_WRITES', 60, 1, 1_000_000_000),
+      rateLimitAuthFailures: integer(env, 'RATE_LIMIT_AUTH_FAILURES', 30, 1, 1_000_000_000),
       redisUrl: text(env, 'REDIS_URL'),
       redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'opportunities:ratelimit:',
       metricsEnabled: flag(env, 'METRICS_ENABLED', true),
-      metricsPort: integer(env, 'METRICS_PORT', 0, 0, 65535),
+      // Production keeps metrics off the public API port unless told otherwise.
+      metricsPort: integer(env, 'METRICS_PORT', production ? 9464 : 0, 0, 65535),
+      metricsToken: text(env, 'METRICS_TOKEN'),
       shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+      shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1_000, 600_000),
-      dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+      dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 1_500, 100, 60_000),
+    },
+    idempotency: {
+      required: flag(env, 'REQUIRE_IDEMPOTENCY_KEY', false),
+      retentionMs: integer(env, 'IDEMPOTENCY_KEY_RETENTION_HOURS', 24, 1, 24 * 365) * 3_600_000,
+      purgeIntervalMs: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 300, 0, 86_400) * 1000,
+      purgeBatchSize: integer(env, 'IDEMPOTENCY_PURGE_BATCH_SIZE', 1000, 1, 100_000),
     },
   };
   if (production) requireProductionSettings(config);

@@ -31,7 +31,8 @@ export class InMemoryOpportunityRepository implements OpportunityRepository {
     this.rows.set(opportunity.id, copy(opportunity));
   }
 
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, expectedVersion?: number): Promise<boolean> {
+    if (expectedVersion !== undefined && this.rows.get(id)?.version !== expectedVersion) return false;
     return this.rows.delete(id);
   }
 

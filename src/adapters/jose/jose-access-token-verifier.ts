@@ -81,6 +81,7 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
 
   async verify(token: string): Promise<VerifiedAccessToken> {
     if (token.length > this.settings.maxTokenBytes) throw new TokenRejectedError('too_large');
+    if (!isCanonicalCompact(token)) throw new TokenRejectedError('malformed');
     const payload = await this.verifySignature(token);
     return this.checkClaims(payload);
   }
@@ -140,6 +141,21 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
       expiresAt: new Date((payload.exp as number) * 1000),
     };
   }
+}
+
+/**
+ * Three base64url segments in their one canonical spelling: unpadded, and with the unused low bits
+ * of the last character zero. A decoder ignores those bits, so without this check a key holder's
+ * token has up to 16 spellings per segment (RFC 4648 section 3.5 lets a decoder refuse them).
+ */
+function isCanonicalCompact(token: string): boolean {
+  const segments = token.split('.');
+  return (
+    segments.length === 3 &&
+    segments.every(
+      (part) => /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part,
+    )
+  );
 }
 
 /** The claims a refusal may log: only ever taken from a payload whose signature was valid. */

@@ -18,6 +18,8 @@ export function accessLog(logger: Logger, metrics: ServiceMetrics): Middleware {
       logger.info(
         {
           requestId: ctx.state.requestId,
+          // With TRUST_PROXY, the client's address as the proxy saw it.
+          clientIp: ctx.ip,
           method: ctx.method,
           route,
           status: ctx.status,

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { type AccessTokenVerifier, TokenRejectedError } from '../../application/ports/access-token-verifier.port.js';
+import type { RateLimitStore } from '../../application/ports/rate-limit-store.port.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Logger } from '../logging/logger.port.js';
 import { HttpProblem } from './problem.js';
@@ -8,17 +9,74 @@ import { badAuthorizationHeader, notAuthenticated, tokenRefused } from './token-
 
 const SCHEME = 'Bearer';
 
+/** How many refused authentications one client address may cause per window before 429. */
+export interface RefusalBudget {
+  readonly store: RateLimitStore;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
 /**
  * Authenticates eagerly, like DRF: a request without credentials goes on anonymously, but one that
  * carries a refused token gets 401 even on a public endpoint. Header rules follow simplejwt: split
  * on whitespace, the scheme `Bearer` compared case-sensitively (any other scheme is ignored), and
  * exactly two parts.
  */
-export function authentication(verifier: AccessTokenVerifier, logger: Logger, metrics: ServiceMetrics): Middleware {
+export function authentication(
+  verifier: AccessTokenVerifier,
+  logger: Logger,
+  metrics: ServiceMetrics,
+  budget?: RefusalBudget,
+): Middleware {
   const refused = (ctx: Context, reason: string, claims?: { tokenId?: string; userId?: string }) => {
     metrics.authFailure(reason);
     logRefusal(logger, ctx, reason, claims);
+    // A key server that cannot be reached is not the client's doing.
+    ctx.state.countableRefusal = reason !== 'key_unavailable';
   };
+  const authenticate = authenticator(verifier, refused);
+  if (!budget) return authenticate;
+  return async (ctx, next) => {
+    try {
+      await authenticate(ctx, async () => undefined);
+    } catch (error) {
+      if (ctx.state.countableRefusal === true) await countRefusal(ctx, budget, logger, metrics);
+      throw error;
+    }
+    await next();
+  };
+}
+
+/**
+ * Without this, a client spraying forged or expired tokens gets 401 forever at full speed. Past
+ * the budget its refusals become 429 with Retry-After; valid tokens from the same address still
+ * pass (a shared NAT should not lock its honest users out). A failing store fails open.
+ */
+async function countRefusal(ctx: Context, budget: RefusalBudget, logger: Logger, metrics: ServiceMetrics) {
+  let counter;
+  try {
+    counter = await budget.store.hit(`auth-refused:ip:${ctx.ip}`, budget.windowMs);
+  } catch (error) {
+    metrics.rateLimitStoreError();
+    logger.warn({ requestId: ctx.state.requestId, err: String(error) }, 'rate-limit store unavailable');
+    return;
+  }
+  if (counter.count <= budget.limit) return;
+  metrics.rateLimited('auth_refused');
+  const retryAfter = Math.max(1, Math.ceil((counter.resetAt - Date.now()) / 1000));
+  throw new HttpProblem({
+    status: 429,
+    code: 'rate_limited',
+    title: 'Too many requests',
+    detail: `More than ${budget.limit} refused authentications from this address per ${budget.windowMs / 1000} s`,
+    headers: { 'Retry-After': String(retryAfter) },
+  });
+}
+
+function authenticator(
+  verifier: AccessTokenVerifier,
+  refused: (ctx: Context, reason: string, claims?: { tokenId?: string; userId?: string }) => void,
+): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     const parts = header

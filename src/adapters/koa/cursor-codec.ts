@@ -10,6 +10,24 @@ const CursorPayload = t.intersection([
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Years 0001 to 9999: inside both JavaScript's and PostgreSQL's timestamp ranges. */
+const EARLIEST_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC maps years below 100 to 19xx)
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function isStorableTime(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS;
+}
+
+/**
+ * Ranks are compared as PostgreSQL `real` (float4): a value that overflows it, or underflows to
+ * zero, makes the statement fail. Ranks are never negative.
+ */
+function isStorableRank(rank: number | undefined): boolean {
+  if (rank === undefined || !Number.isFinite(rank) || rank < 0) return false;
+  const asFloat4 = Math.fround(rank);
+  return Number.isFinite(asFloat4) && (rank === 0 || asFloat4 !== 0);
+}
+
 export function encodeCursor(cursor: PageCursor): string {
   const { position } = cursor;
   const payload = {
@@ -28,9 +46,9 @@ export function decodeCursor(raw: string, needsRank: boolean): PageCursor {
   if (
     decoded === undefined ||
     decoded._tag === 'Left' ||
-    !Number.isSafeInteger(decoded.right.t) ||
+    !isStorableTime(decoded.right.t) ||
     !UUID.test(decoded.right.i) ||
-    (needsRank && !Number.isFinite(decoded.right.r))
+    (needsRank && !isStorableRank(decoded.right.r))
   ) {
     throw new HttpProblem({ status: 400, code: 'invalid_cursor', title: 'Invalid cursor', detail: 'Invalid cursor' });
   }

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { HttpProblem } from './problem.js';
 
 /** Headers suitable for a JSON API that no browser should render, frame or cache. */
 export const securityHeaders: Middleware = async (ctx, next) => {
@@ -9,6 +11,15 @@ export const securityHeaders: Middleware = async (ctx, next) => {
   ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
   await next();
   if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+};
+
+/**
+ * HSTS only on responses that went out over HTTPS (directly, or per X-Forwarded-Proto from a
+ * trusted proxy): browsers ignore it on plain HTTP, and a development server must stay reachable.
+ */
+export const strictTransportSecurity: Middleware = async (ctx, next) => {
+  if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+  await next();
 };
 
 /**
@@ -27,15 +38,44 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
     ctx.set('Access-Control-Allow-Origin', allowed.has('*') ? '*' : origin);
     ctx.set(
       'Access-Control-Expose-Headers',
-      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After',
+      'Location, ETag, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Idempotent-Replayed',
     );
     if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-      ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id');
+      ctx.set(
+        'Access-Control-Allow-Headers',
+        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id',
+      );
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
       return;
     }
     await next();
   };
+}
+
+/**
+ * RFC 9112 section 3.2: a request with more than one Host header must be refused with 400. Node
+ * keeps only the first, so two hosts would otherwise reach anything that reads the host.
+ */
+export const singleHost: Middleware = async (ctx, next) => {
+  const raw = ctx.req.rawHeaders;
+  let hosts = 0;
+  for (let index = 0; index < raw.length; index += 2) if (raw[index]?.toLowerCase() === 'host') hosts += 1;
+  if (hosts > 1) {
+    throw new HttpProblem({
+      status: 400,
+      code: 'duplicate_host',
+      title: 'Bad request',
+      detail: 'The request has more than one Host header',
+    });
+  }
+  await next();
+};
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** `Authorization: Bearer <token>` compared in constant time (hashing first evens out the lengths). */
+export function bearerMatches(authorization: string, token: string): boolean {
+  return timingSafeEqual(digest(authorization.trim()), digest(`Bearer ${token}`));
 }

@@ -8,9 +8,16 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
+import {
+  bearerMatches,
+  cors,
+  securityHeaders,
+  singleHost,
+  strictTransportSecurity,
+} from './http-hardening.middleware.js';
 import { docsRoutes } from './openapi/docs.routes.js';
-import { cors, securityHeaders } from './http-hardening.middleware.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
+import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
 import { noMetrics, type ServiceMetrics } from './service-metrics.js';
 
@@ -22,9 +29,17 @@ export interface KoaAppDependencies {
   readonly metrics?: ServiceMetrics;
   /** Serves `GET /metrics` on this app when given (Prometheus text format). */
   readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
+  /** METRICS_TOKEN: /metrics then needs `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
   readonly bodyLimitBytes?: number;
+  /** REQUIRE_IF_MATCH: 428 for a PUT or DELETE without If-Match. */
+  readonly requireIfMatch?: boolean;
+  /** POST without an Idempotency-Key is refused (REQUIRE_IDEMPOTENCY_KEY). */
+  readonly requireIdempotencyKey?: boolean;
   readonly healthTimeoutMs?: number;
+  /** Base of absolute links (`next`/`previous`); relative links when absent, never the Host header. */
+  readonly publicUrl?: string;
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
@@ -45,6 +60,12 @@ const requestId: Middleware = async (ctx, next) => {
 function operationalRoutes(deps: KoaAppDependencies): Router {
   const router = new Router();
   router.get('/health', async (ctx) => {
+    // Readiness: an instance told to stop asks its load balancer to send nothing new, at once.
+    if (deps.isStopping?.()) {
+      ctx.status = 503;
+      ctx.body = { status: 'stopping' };
+      return;
+    }
     const up = await deps.health.isHealthy(deps.healthTimeoutMs ?? 1500);
     ctx.status = up ? 200 : 503;
     ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
@@ -57,6 +78,16 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   const metrics = deps.metricsEndpoint;
   if (metrics) {
     router.get('/metrics', async (ctx) => {
+      const token = deps.metricsToken;
+      if (token !== undefined && !bearerMatches(ctx.get('authorization'), token)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new HttpProblem({
+          status: 401,
+          code: 'not_authenticated',
+          title: 'Not authenticated',
+          detail: 'Metrics need the metrics bearer token',
+        });
+      }
       const { contentType, body } = await metrics();
       ctx.type = contentType;
       ctx.body = body;
@@ -66,24 +97,43 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
 }
 
 export function createKoaApp(deps: KoaAppDependencies): Koa {
-  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  // Behind a proxy, only the address the nearest proxy appended is believed: the left-most
+  // X-Forwarded-For entries are whatever the client chose to send.
+  const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   app.silent = true; // errors are logged by errorHandling, with the request id
   const metrics = deps.metrics ?? noMetrics;
-  const api = opportunityRoutes(deps.useCases, deps.bodyLimitBytes ?? 64 * 1024);
+  const api = opportunityRoutes(deps.useCases, {
+    bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
+    requireIfMatch: deps.requireIfMatch ?? false,
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    requireIdempotencyKey: deps.requireIdempotencyKey ?? false,
+  });
   const ops = operationalRoutes(deps);
 
   app.use(requestId);
   app.use(accessLog(deps.logger, metrics));
+  // Checked when the response is about to go out, not when the request came in: a request that was
+  // already running when shutdown began must still tell its client not to reuse the connection.
   app.use(async (ctx, next) => {
-    if (deps.isStopping?.()) ctx.set('Connection', 'close');
     await next();
+    if (deps.isStopping?.()) ctx.set('Connection', 'close');
   });
   app.use(securityHeaders);
+  app.use(strictTransportSecurity);
   app.use(errorHandling(deps.logger));
+  app.use(singleHost);
   app.use(cors(deps.corsOrigins ?? []));
   app.use(ops.routes());
   app.use(docsRoutes().routes()); // the contract and its page: public, before token checks and limits
-  app.use(authentication(deps.verifier, deps.logger, metrics));
+  const refusals = deps.rateLimit?.policy.refusedAuthentications;
+  app.use(
+    authentication(
+      deps.verifier,
+      deps.logger,
+      metrics,
+      deps.rateLimit && refusals ? { store: deps.rateLimit.store, ...refusals } : undefined,
+    ),
+  );
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(api.routes());
   app.use(api.allowedMethods());

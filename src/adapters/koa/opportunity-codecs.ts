@@ -8,6 +8,7 @@ import {
   checkStatus,
   checkTags,
   checkTitle,
+  checkUserId,
   type RuleResult,
 } from '../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../application/opportunity/pagination.js';
@@ -49,12 +50,6 @@ function checkLimit(value: string): RuleResult<number> {
   return limit >= 1 && limit <= PAGE_SIZE.max
     ? { ok: true, value: limit }
     : { ok: false, message: `must be an integer from 1 to ${PAGE_SIZE.max}` };
-}
-
-function checkUserId(value: string): RuleResult<string> {
-  return value.length >= 1 && value.length <= 255
-    ? { ok: true, value }
-    : { ok: false, message: 'must be 1 to 255 characters' };
 }
 
 const listFields = {

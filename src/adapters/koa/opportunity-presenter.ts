@@ -35,14 +35,23 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
   };
 }
 
-/** DRF cursor pagination's shape: absolute `next` / `previous` links (or null) and `results`. */
-export function presentPage<T>(ctx: Context, page: Page<T>, present: (item: T) => OpportunityJson) {
+/**
+ * DRF cursor pagination's shape: `next` / `previous` links (or null) and `results`. The links are
+ * built from the request's path and query only, on `publicUrl` when configured and relative
+ * otherwise: never from the Host header or an absolute-form request target, which a client (or an
+ * attacker poisoning a shared cache) controls.
+ */
+export function presentPage<T>(
+  ctx: Context,
+  publicUrl: string | undefined,
+  page: Page<T>,
+  present: (item: T) => OpportunityJson,
+) {
   const link = (cursor: Page<T>['next']): string | null => {
     if (!cursor) return null;
-    // Koa 3's ctx.origin is the Origin request header, not this server's origin.
-    const url = new URL(ctx.originalUrl, `${ctx.protocol}://${ctx.host}`);
-    url.searchParams.set('cursor', encodeCursor(cursor));
-    return url.toString();
+    const query = new URLSearchParams(ctx.querystring);
+    query.set('cursor', encodeCursor(cursor));
+    return `${publicUrl ?? ''}${ctx.path}?${query.toString()}`;
   };
   return { next: link(page.next), previous: link(page.previous), results: page.items.map(present) };
 }

@@ -1,6 +1,11 @@
 import type { Context } from 'koa';
 import type { DomainError } from '../../domain/domain-errors.js';
-import { type DomainErrorKind, type FieldIssue, ValidationError } from '../../domain/domain-errors.js';
+import {
+  type DomainErrorKind,
+  type FieldIssue,
+  PreconditionFailedError,
+  ValidationError,
+} from '../../domain/domain-errors.js';
 
 /** An RFC 9457 problem document plus the stable `code` (and DRF's `detail`) the app parses. */
 export interface Problem {
@@ -18,7 +23,11 @@ const STATUS_BY_KIND: Record<DomainErrorKind, { status: number; title: string }>
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
 };
+
+/** A version is exposed as a strong entity tag. */
+export const etagOf = (version: number): string => `"${version}"`;
 
 /** Thrown by adapters for problems that are not domain errors (bad header, bad cursor…). */
 export class HttpProblem extends Error {
@@ -40,6 +49,10 @@ export function problemFor(error: DomainError): Problem {
     title,
     detail: error.message,
     ...(error instanceof ValidationError ? { errors: error.issues } : {}),
+    // RFC 9110: a 412 tells the client which version is current, so it can refetch or retry.
+    ...(error instanceof PreconditionFailedError
+      ? { headers: { ETag: etagOf(error.currentVersion) }, extra: { currentVersion: error.currentVersion } }
+      : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface RateLimitPolicy {
   readonly read: Budget;
   /** Writes, counted per authenticated user (per address when there is none). */
   readonly write: Budget;
+  /** Refused authentications, counted per client address (429 past the budget). */
+  readonly refusedAuthentications?: Budget;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,13 +3,14 @@ import { DependencyUnavailableError } from '../../application/dependency-unavail
 
 // Socket errors and PostgreSQL SQLSTATEs that mean "the database is not reachable or is going
 // away" (class 08 connection exceptions, 57P0x shutdowns, 53300 too many connections) or that the
-// statement timeout cancelled a query (57014).
+// statement timeout cancelled a query (57014), or the driver's own query timeout gave up on it.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 const SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '57014']);
 const MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /Connection terminated/i,
   /Client has encountered a connection error/i,
+  /Query read timeout/i,
 ];
 
 function isUnavailable(error: unknown, depth = 0): boolean {

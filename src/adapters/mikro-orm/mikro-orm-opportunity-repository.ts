@@ -20,6 +20,7 @@ const INSERT = `insert into opportunity (id, title, description, category, locat
 const UPDATE = `update opportunity set title = $3, description = $4, category = $5, location = $6, tags = $7,
   status = $8, deadline = $9, updated_at = $10, version = $11 where id = $1 and version = $2`;
 const DELETE = 'delete from opportunity where id = $1';
+const DELETE_AT_VERSION = 'delete from opportunity where id = $1 and version = $2';
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -80,8 +81,12 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     }
   }
 
-  async remove(id: string): Promise<boolean> {
-    return ((await this.run(DELETE, [id])).rowCount ?? 0) > 0;
+  async remove(id: string, expectedVersion?: number): Promise<boolean> {
+    const result =
+      expectedVersion === undefined
+        ? await this.run(DELETE, [id])
+        : await this.run(DELETE_AT_VERSION, [id, expectedVersion]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async findById(id: string): Promise<Opportunity | null> {

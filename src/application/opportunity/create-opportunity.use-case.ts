@@ -12,13 +12,18 @@ export class CreateOpportunity {
   ) {}
 
   /** The creator is always the actor: a request body can never choose `createdBy`. */
-  async execute(actor: Actor, draft: OpportunityDraft): Promise<Opportunity> {
+  /** `add` lets a caller store the new opportunity together with something else (an idempotency record). */
+  async execute(
+    actor: Actor,
+    draft: OpportunityDraft,
+    add: (opportunity: Opportunity) => Promise<void> = (created) => this.opportunities.add(created),
+  ): Promise<Opportunity> {
     const opportunity = Opportunity.create(draft, {
       id: this.ids.next(),
       createdBy: actor.userId,
       now: this.clock.now(),
     });
-    await this.opportunities.add(opportunity);
+    await add(opportunity);
     return opportunity;
   }
 }

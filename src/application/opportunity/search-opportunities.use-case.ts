@@ -5,6 +5,7 @@ import type {
   SearchHit,
 } from '../../domain/opportunity/opportunity-repository.port.js';
 import { loadPage, type Page, type PageQuery } from './pagination.js';
+import { collapseNegations, searchTextProblem } from './search-text.js';
 
 export const SEARCH_TEXT_MAX = 200;
 
@@ -13,7 +14,9 @@ export function checkSearchText(text: string): { ok: true; value: string } | { o
   const trimmed = text.trim();
   if (trimmed.length === 0) return { ok: false, message: 'must not be blank' };
   if (trimmed.length > SEARCH_TEXT_MAX) return { ok: false, message: `must be at most ${SEARCH_TEXT_MAX} characters` };
-  return { ok: true, value: trimmed };
+  const problem = searchTextProblem(trimmed);
+  if (problem !== undefined) return { ok: false, message: problem };
+  return { ok: true, value: collapseNegations(trimmed) };
 }
 
 export class SearchOpportunities {

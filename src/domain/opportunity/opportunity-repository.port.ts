@@ -45,8 +45,8 @@ export interface OpportunityRepository {
    * otherwise raises a ConflictError (a concurrent update or delete won).
    */
   update(opportunity: Opportunity, expectedVersion: number): Promise<void>;
-  /** Removes it; false when nothing was there. */
-  remove(id: string): Promise<boolean>;
+  /** Removes it (only at `expectedVersion` when given); false when nothing matching was there. */
+  remove(id: string, expectedVersion?: number): Promise<boolean>;
   findById(id: string): Promise<Opportunity | null>;
   list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>>;
   /** Full-text search ranked by relevance; `query` uses web-search syntax (words, "phrases", -not, or). */

@@ -3,6 +3,8 @@
  * the HTTP adapter reuses the same functions so a request reports every invalid field at once
  * without a second copy of the rules.
  */
+import { hasVisibleCharacter, type TextShape, textProblem } from './text-rules.js';
+
 export type RuleResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 export const OPPORTUNITY_STATUSES = ['open', 'closed'] as const;
@@ -23,10 +25,18 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ok = <T>(value: T): RuleResult<T> => ({ ok: true, value });
 const fail = <T>(message: string): RuleResult<T> => ({ ok: false, message });
 
-function boundedText(value: string, max: number): RuleResult<string> {
+/**
+ * Trimmed (which also drops a leading byte-order mark), well-formed, free of control characters,
+ * within the limit, and with at least one visible character: a title of zero-width spaces would
+ * show as an empty row in the app.
+ */
+function boundedText(value: string, max: number, shape: TextShape = 'single-line'): RuleResult<string> {
   const trimmed = value.trim();
   if (trimmed.length === 0) return fail('must not be blank');
   if (trimmed.length > max) return fail(`must be at most ${max} characters`);
+  const problem = textProblem(trimmed, shape);
+  if (problem !== undefined) return fail(problem);
+  if (!hasVisibleCharacter(trimmed)) return fail('must contain at least one visible character');
   return ok(trimmed);
 }
 
@@ -35,7 +45,14 @@ export function checkTitle(value: string): RuleResult<string> {
 }
 
 export function checkDescription(value: string): RuleResult<string> {
-  return boundedText(value, LIMITS.descriptionMax);
+  return boundedText(value, LIMITS.descriptionMax, 'multi-line');
+}
+
+/** A user id used as a filter (`createdBy`): the same bounds the token's `user_id` has. */
+export function checkUserId(value: string): RuleResult<string> {
+  if (value.length === 0 || value.length > 255) return fail('must be 1 to 255 characters');
+  const problem = textProblem(value, 'single-line');
+  return problem === undefined ? ok(value) : fail(problem);
 }
 
 export function checkCategory(value: string): RuleResult<string> {
@@ -49,24 +66,25 @@ export function checkCategory(value: string): RuleResult<string> {
 /** Blank locations are stored as absent: an empty string carries no information. */
 export function checkLocation(value: string | null): RuleResult<string | null> {
   if (value === null) return ok(null);
-  const trimmed = value.trim();
-  if (trimmed.length === 0) return ok(null);
-  if (trimmed.length > LIMITS.locationMax) return fail(`must be at most ${LIMITS.locationMax} characters`);
-  return ok(trimmed);
+  if (value.trim().length === 0) return ok(null);
+  return boundedText(value, LIMITS.locationMax);
 }
 
 /** Tags are trimmed and exact duplicates collapse, so clients may resend a tag harmlessly. */
 export function checkTags(values: readonly string[]): RuleResult<string[]> {
-  const distinct: string[] = [];
+  const distinct = new Set<string>();
   for (const raw of values) {
     const tag = raw.trim();
     if (tag.length === 0 || tag.length > LIMITS.tagMax) {
       return fail(`each tag must be 1 to ${LIMITS.tagMax} characters`);
     }
-    if (!distinct.includes(tag)) distinct.push(tag);
+    const checked = boundedText(tag, LIMITS.tagMax);
+    if (!checked.ok) return fail(`each tag ${checked.message}`);
+    distinct.add(tag);
+    // Stop early: a body of 10,000 tags is refused without looking at all of them.
+    if (distinct.size > LIMITS.tagsMax) return fail(`must have at most ${LIMITS.tagsMax} distinct tags`);
   }
-  if (distinct.length > LIMITS.tagsMax) return fail(`must have at most ${LIMITS.tagsMax} distinct tags`);
-  return ok(distinct);
+  return ok([...distinct]);
 }
 
 export function checkStatus(value: string): RuleResult<OpportunityStatus> {

@@ -25,6 +25,36 @@ describe('Configuration from the environment', () => {
     });
   });
 
+  it('keeps /metrics off the API port in production unless told otherwise', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET };
+    expect(loadConfig(production).ops.metricsPort).to.equal(9464);
+    expect(loadConfig({ ...production, METRICS_PORT: '0', METRICS_TOKEN: 't0ken' }).ops).to.deep.include({
+      metricsPort: 0,
+      metricsToken: 't0ken',
+    });
+    expect(loadConfig({}).ops.metricsPort).to.equal(0);
+  });
+
+  it('takes PUBLIC_URL as an http(s) base without a trailing slash, and refuses anything else', () => {
+    expect(loadConfig({}).publicUrl).to.equal(undefined);
+    expect(loadConfig({ PUBLIC_URL: 'https://api.example.com/' }).publicUrl).to.equal('https://api.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/opps/' }).publicUrl).to.equal('https://example.com/opps');
+    for (const bad of ['api.example.com', 'ftp://x.example', 'https://x.example/?a=1', 'https://u:p@x.example']) {
+      expect(configError({ PUBLIC_URL: bad }), bad).to.contain('PUBLIC_URL');
+    }
+  });
+
+  it('drains for SHUTDOWN_DRAIN_MS after SIGTERM only when asked (a lone instance stops at once)', () => {
+    expect(loadConfig({}).ops.shutdownDrainMs).to.equal(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '1500' }).ops.shutdownDrainMs).to.equal(1500);
+  });
+
+  it('bounds database waits on the client side by default (a frozen server answers nothing)', () => {
+    const config = loadConfig({});
+    expect(config.ops.dbConnectTimeoutMs + config.dbQueryTimeoutMs).to.be.at.most(5_000);
+    expect(config.dbStatementTimeoutMs).to.be.below(config.dbQueryTimeoutMs);
+  });
+
   it('refuses to start in production without DATABASE_URL and JWT_SECRET, naming both', () => {
     const message = configError({ NODE_ENV: 'production' });
     expect(message).to.contain('DATABASE_URL').and.to.contain('JWT_SECRET');

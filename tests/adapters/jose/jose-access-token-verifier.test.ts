@@ -124,12 +124,26 @@ describe('JoseAccessTokenVerifier', () => {
     for (const junk of ['abc', 'a.b.c', '...', `${rawJwt(HS256, simplejwtPayload(), SECRET)}.x`]) {
       expect(await reasonFor(subject, junk), junk).to.equal('malformed');
     }
-    // A payload that is not base64url fails the signature check before any decoding.
-    expect(await reasonFor(subject, `${header}.!!!.${signature}`)).to.equal('bad_signature');
+    // A payload that is not base64url is refused before any decoding.
+    expect(await reasonFor(subject, `${header}.!!!.${signature}`)).to.equal('malformed');
     const big = rawJwt(HS256, simplejwtPayload({ padding: 'x'.repeat(9000) }), SECRET);
     expect(await reasonFor(subject, big)).to.equal('too_large');
     const crit = rawJwt({ ...HS256, crit: ['exp'] }, simplejwtPayload(), SECRET);
     expect(await reasonFor(subject, crit)).to.be.oneOf(['unsupported_header', 'malformed']);
+  });
+
+  it('accepts only the canonical base64url spelling of each segment (no padding, no stray trailing bits)', async () => {
+    const subject = await verifier();
+    const token = rawJwt(HS256, simplejwtPayload(), SECRET);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    expect(await reasonFor(subject, token)).to.equal('accepted');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 32 signature bytes: 43 characters (258 bits), so the last one has 2 unused bits.
+    const last = alphabet.indexOf(signature.at(-1) as string);
+    const respelled = `${signature.slice(0, -1)}${alphabet[last | 0b11] as string}`;
+    expect(Buffer.from(respelled, 'base64url')).to.deep.equal(Buffer.from(signature, 'base64url'));
+    expect(await reasonFor(subject, `${header}.${payload}.${respelled}`)).to.equal('malformed');
+    expect(await reasonFor(subject, `${header}.${payload}.${signature}=`)).to.equal('malformed');
   });
 
   it('refuses an exp beyond what simplejwt can represent, and a b64 header', async () => {

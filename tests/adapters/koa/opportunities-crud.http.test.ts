@@ -126,7 +126,7 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     expect(await (await api.request(path)).json()).to.deep.equal(updated);
   });
 
-  it('honours If-Match: a stale version gets 409 and changes nothing', async () => {
+  it('honours If-Match: a stale version gets 412 with the current ETag and changes nothing', async () => {
     const created = await create(alice);
     const path = `${PATH}/${created.id as string}`;
     const stale = await api.request(path, {
@@ -135,7 +135,8 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
       headers: { 'if-match': '"5"' },
       json: body({ title: 'Stale' }),
     });
-    expect(stale.status).to.equal(409);
+    expect(stale.status).to.equal(412);
+    expect(stale.headers.get('etag')).to.equal('"1"');
     expect(((await stale.json()) as { code: string }).code).to.equal('version_mismatch');
     const fresh = await api.request(path, {
       method: 'PUT',

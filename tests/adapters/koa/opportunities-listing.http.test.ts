@@ -56,7 +56,7 @@ describe('HTTP: listing, category and search', () => {
     const newestFirst = [...created].reverse().map((o) => o.id);
     expect(first.results.map((o) => o.id)).to.deep.equal(newestFirst.slice(0, 2));
     expect(first.previous).to.equal(null);
-    expect(first.next).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/opportunities\?limit=2&cursor=[\w-]+$/);
+    expect(first.next).to.match(/^\/api\/v1\/opportunities\?limit=2&cursor=[\w-]+$/);
 
     const second = await page(first.next as string);
     expect(second.results.map((o) => o.id)).to.deep.equal(newestFirst.slice(2, 4));
@@ -130,7 +130,7 @@ describe('HTTP: listing, category and search', () => {
       expect(response.status, cursor).to.equal(400);
       expect(((await response.json()) as { code: string }).code).to.equal('invalid_cursor');
     }
-    const listCursor = new URL((await page(`${PATH}?limit=1`)).next as string).searchParams.get('cursor');
+    const listCursor = new URL((await page(`${PATH}?limit=1`)).next as string, api.url).searchParams.get('cursor');
     const misuse = await api.request(`${PATH}/search?q=piano&cursor=${listCursor}`);
     expect(misuse.status).to.equal(400);
   });

@@ -1,26 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
-import { checkResponsesFrom } from '../../support/contract/contract-recorder.js';
+import { spawnService, waitUntil } from '../../support/service-process.js';
 import { signSimplejwtAccessToken } from '../../support/simplejwt-token.js';
 import { freePort, testDatabaseUrl } from '../../support/test-database.js';
 import { TEST_SECRET } from '../../support/test-service.js';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 describe('Operations: graceful shutdown', function () {
   this.timeout(30_000);
@@ -29,28 +12,12 @@ describe('Operations: graceful shutdown', function () {
     const databaseUrl = await testDatabaseUrl();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    checkResponsesFrom(base);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: TEST_SECRET,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MIGRATE_ON_START: 'false',
-        LOG_LEVEL: 'warn',
-        SHUTDOWN_TIMEOUT_MS: '15000',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = exitOf(child);
+    const service = spawnService(port, databaseUrl, { SHUTDOWN_TIMEOUT_MS: '15000' });
+    const { child } = service;
+    const exited = service.exited.then(({ code }) => code);
     const locker = new pg.Client({ connectionString: databaseUrl });
     try {
-      await waitFor(async () => (await fetch(`${base}/health/live`)).ok, 15_000);
+      await waitUntil(async () => (await fetch(`${base}/health/live`)).ok, 15_000, 'listening');
       const token = await signSimplejwtAccessToken(TEST_SECRET, { userId: 'shutdown-user' });
 
       // Hold the table so the next requests stay in flight inside the service.
@@ -82,13 +49,13 @@ describe('Operations: graceful shutdown', function () {
       const [list, created] = await Promise.all(inFlight);
       expect(list?.status).to.equal(200);
       expect(created?.status).to.equal(201);
-      expect(await exited, stderr).to.equal(0);
+      expect(await exited, service.stderr()).to.equal(0);
 
       const stored = await locker.query('select count(*)::int as n from opportunity where title = $1', [title]);
       expect(stored.rows[0].n).to.equal(1);
     } finally {
       await locker.end().catch(() => undefined);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      service.kill();
     }
   });
 });

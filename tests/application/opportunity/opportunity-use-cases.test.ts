@@ -4,17 +4,16 @@ import { CreateOpportunity } from '../../../src/application/opportunity/create-o
 import { DeleteOpportunity } from '../../../src/application/opportunity/delete-opportunity.use-case.js';
 import { GetOpportunity } from '../../../src/application/opportunity/get-opportunity.use-case.js';
 import { UpdateOpportunity } from '../../../src/application/opportunity/update-opportunity.use-case.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/domain/domain-errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../../../src/domain/domain-errors.js';
+import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected the promise to reject');
-}
+import { rejection } from '../../support/rejection.js';
 
 describe('Opportunity use cases (in-memory adapters)', () => {
   let repository: InMemoryOpportunityRepository;
@@ -77,10 +76,68 @@ describe('Opportunity use cases (in-memory adapters)', () => {
 
   it('applies a conditional update only at the expected version', async () => {
     const created = await create.execute(alice, aDraft());
-    const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 7 }));
-    expect(error).to.be.instanceOf(ConflictError);
-    expect((error as ConflictError).code).to.equal('version_mismatch');
-    const updated = await update.execute(alice, { id: created.id, draft: aDraft(), expectedVersion: 1 });
+    const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [7] }));
+    expect(error).to.be.instanceOf(PreconditionFailedError);
+    expect((error as PreconditionFailedError).currentVersion).to.equal(1);
+    const weakOnly = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [] }));
+    expect(weakOnly).to.be.instanceOf(PreconditionFailedError);
+    const updated = await update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [3, 1] });
     expect(updated.version).to.equal(2);
+    expect((await update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: 'any' })).version).to.equal(3);
+  });
+
+  describe('when another writer wins between the read and the write', () => {
+    /** Lets a concurrent revision land right after the use case has read the row. */
+    class RacingRepository extends InMemoryOpportunityRepository {
+      race = false;
+      override async findById(id: string): Promise<Opportunity | null> {
+        const found = await super.findById(id);
+        if (this.race && found) {
+          this.race = false;
+          const rival = (await super.findById(id)) as Opportunity;
+          rival.revise({ ...rival.toSnapshot(), title: 'Rival' }, new Date());
+          await super.update(rival, found.version);
+        }
+        return found;
+      }
+    }
+    let racing: RacingRepository;
+    beforeEach(() => {
+      racing = new RacingRepository();
+    });
+
+    it('refuses an unconditional update with concurrent_update instead of losing the rival write', async () => {
+      const created = await new CreateOpportunity(racing, new SequentialIds(), new FixedClock()).execute(
+        alice,
+        aDraft(),
+      );
+      racing.race = true;
+      const error = await rejection(
+        new UpdateOpportunity(racing, new FixedClock()).execute(alice, { id: created.id, draft: aDraft() }),
+      );
+      expect(error).to.be.instanceOf(ConflictError);
+      expect((error as ConflictError).code).to.equal('concurrent_update');
+      expect((await racing.findById(created.id))?.title).to.equal('Rival');
+    });
+
+    it('answers a conditional update or delete with the current version', async () => {
+      const created = await new CreateOpportunity(racing, new SequentialIds(), new FixedClock()).execute(
+        alice,
+        aDraft(),
+      );
+      racing.race = true;
+      const error = await rejection(
+        new UpdateOpportunity(racing, new FixedClock()).execute(alice, {
+          id: created.id,
+          draft: aDraft(),
+          ifMatch: [1],
+        }),
+      );
+      expect((error as PreconditionFailedError).currentVersion).to.equal(2);
+      racing.race = true;
+      const deleteError = await rejection(new DeleteOpportunity(racing).execute(alice, created.id, [2]));
+      expect((deleteError as PreconditionFailedError).currentVersion).to.equal(3);
+      expect(await racing.findById(created.id)).to.not.equal(null);
+    });
   });
 });

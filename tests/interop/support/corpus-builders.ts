@@ -123,3 +123,17 @@ export function jweShaped(): string {
 export function spkiDer(pair: PairContext): Buffer {
   return createPublicKey(pair.publicKeyPem).export({ type: 'spki', format: 'der' });
 }
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The real token with the last signature character re-spelled: same decoded bytes (the unused
+ * low bits of that character are set), so a lenient base64 decoder sees the same signature.
+ */
+export function nonCanonicalSignature(pair: PairContext): string {
+  const [h, p, s] = pair.real.access.split('.') as [string, string, string];
+  const unusedBits = [0, 0, 4, 2][s.length % 4] as number;
+  const last = B64URL.indexOf(s.at(-1) as string);
+  const respelled = B64URL[last | ((1 << unusedBits) - 1)] as string;
+  return `${h}.${p}.${s.slice(0, -1)}${respelled}`;
+}

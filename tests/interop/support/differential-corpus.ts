@@ -15,6 +15,7 @@ import {
   headerWith,
   invalidUtf8,
   jweShaped,
+  nonCanonicalSignature,
   now,
   payloadBytes,
   payloadSegment,
@@ -183,6 +184,7 @@ export const HS_CORPUS: CorpusCase[] = [
   ),
   refuse('header a JSON string (signed)', (p) => signSegments(b64u('"HS256"'), segment(p.claims()), p.sign)),
   accept('stray "*" inside the payload segment (signed)', spliced([4], '*')),
+  accept('signature with non-zero unused trailing bits (same bytes)', nonCanonicalSignature),
   accept(
     'base64 "==" padding on the payload segment (signed)',
     payloadSegment((p) => `${alignedPayloadSegment(p.claims(), 1)}==`),

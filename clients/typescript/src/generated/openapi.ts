@@ -279,13 +279,13 @@ export interface components {
     /** @description Django REST framework's cursor pagination shape. */
     OpportunityPage: {
       /**
-       * Format: uri
-       * @description Absolute URL of the next page, or null.
+       * Format: uri-reference
+       * @description Link to the next page (relative, or absolute on `PUBLIC_URL`), or null.
        */
       next: string | null;
       /**
-       * Format: uri
-       * @description Absolute URL of the previous page, or null.
+       * Format: uri-reference
+       * @description Link to the previous page (relative, or absolute on `PUBLIC_URL`), or null.
        */
       previous: string | null;
       results: components['schemas']['Opportunity'][];
@@ -306,6 +306,8 @@ export interface components {
       /** @enum {string} */
       code:
         | 'bad_request'
+        | 'duplicate_host'
+        | 'invalid_content_encoding'
         | 'invalid_cursor'
         | 'forbidden'
         | 'not_found'
@@ -313,8 +315,14 @@ export interface components {
         | 'method_not_allowed'
         | 'not_implemented'
         | 'version_mismatch'
+        | 'concurrent_update'
+        | 'precondition_required'
+        | 'idempotency_key_required'
+        | 'idempotency_key_in_flight'
+        | 'idempotency_key_reused'
         | 'payload_too_large'
         | 'unsupported_media_type'
+        | 'unsupported_content_encoding'
         | 'rate_limited'
         | 'internal_error'
         | 'service_unavailable';
@@ -360,12 +368,17 @@ export interface components {
         message: string;
       }[];
     };
-    Health: {
-      /** @enum {string} */
-      status: 'ok' | 'error';
-      /** @enum {string} */
-      database: 'up' | 'down';
-    };
+    Health:
+      | {
+          /** @enum {string} */
+          status: 'ok' | 'error';
+          /** @enum {string} */
+          database: 'up' | 'down';
+        }
+      | {
+          /** @constant */
+          status: 'stopping';
+        };
     Liveness: {
       /** @constant */
       status: 'ok';
@@ -398,7 +411,7 @@ export interface components {
             };
       };
     };
-    /** @description Invalid input, or a body that is not valid JSON. */
+    /** @description Invalid input, a body that is not valid JSON or not valid for its `Content-Encoding`, or a missing required `Idempotency-Key`. */
     BadBody: {
       headers: {
         'X-Request-Id': components['headers']['X-Request-Id'];
@@ -420,7 +433,7 @@ export interface components {
               status: number;
               detail: string;
               /** @enum {string} */
-              code: 'bad_request';
+              code: 'bad_request' | 'invalid_content_encoding' | 'idempotency_key_required';
             };
       };
     };
@@ -500,8 +513,60 @@ export interface components {
         };
       };
     };
-    /** @description `If-Match` named a version that is no longer current: fetch it again and reapply the change. */
-    VersionMismatch: {
+    /** @description `If-Match` names no current version: fetch it again and reapply the change. `ETag` and `currentVersion` say what is current. */
+    PreconditionFailed: {
+      headers: {
+        'X-Request-Id': components['headers']['X-Request-Id'];
+        'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+        'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+        'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+        ETag: components['headers']['ETag'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': {
+          /**
+           * Format: uri
+           * @example urn:opportunities:problem:not_found
+           */
+          type: string;
+          title: string;
+          status: number;
+          detail: string;
+          /** @enum {string} */
+          code: 'version_mismatch';
+          currentVersion?: number;
+        };
+      };
+    };
+    /** @description `concurrent_update`: changed or deleted by someone else while this request ran (fetch it again). `idempotency_key_in_flight`: a request with this `Idempotency-Key` is still running; retry after `Retry-After` seconds. */
+    Conflict: {
+      headers: {
+        'X-Request-Id': components['headers']['X-Request-Id'];
+        'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+        'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+        'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+        /** @description With `idempotency_key_in_flight`: seconds to wait. */
+        'Retry-After'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': {
+          /**
+           * Format: uri
+           * @example urn:opportunities:problem:not_found
+           */
+          type: string;
+          title: string;
+          status: number;
+          detail: string;
+          /** @enum {string} */
+          code: 'concurrent_update' | 'idempotency_key_in_flight';
+        };
+      };
+    };
+    /** @description This `Idempotency-Key` was used with a different request: use a new key for a new request. */
+    IdempotencyKeyReused: {
       headers: {
         'X-Request-Id': components['headers']['X-Request-Id'];
         'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -520,9 +585,45 @@ export interface components {
           status: number;
           detail: string;
           /** @enum {string} */
-          code: 'version_mismatch';
+          code: 'idempotency_key_reused';
         };
       };
+    };
+    /** @description With `REQUIRE_IF_MATCH`, PUT and DELETE need `If-Match` (an ETag, or `*` for any version). */
+    PreconditionRequired: {
+      headers: {
+        'X-Request-Id': components['headers']['X-Request-Id'];
+        'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+        'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+        'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': {
+          /**
+           * Format: uri
+           * @example urn:opportunities:problem:not_found
+           */
+          type: string;
+          title: string;
+          status: number;
+          detail: string;
+          /** @enum {string} */
+          code: 'precondition_required';
+        };
+      };
+    };
+    /** @description `If-None-Match` names the current ETag: the copy the client has is current. */
+    NotModified: {
+      headers: {
+        'X-Request-Id': components['headers']['X-Request-Id'];
+        'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+        'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+        'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+        ETag: components['headers']['ETag'];
+        [name: string]: unknown;
+      };
+      content?: never;
     };
     /** @description The body is larger than the limit (64 KiB by default). */
     PayloadTooLarge: {
@@ -548,7 +649,7 @@ export interface components {
         };
       };
     };
-    /** @description The body must be `application/json`. */
+    /** @description The body must be `application/json`, with no `Content-Encoding` or gzip, deflate, br. */
     UnsupportedMediaType: {
       headers: {
         'X-Request-Id': components['headers']['X-Request-Id'];
@@ -568,7 +669,7 @@ export interface components {
           status: number;
           detail: string;
           /** @enum {string} */
-          code: 'unsupported_media_type';
+          code: 'unsupported_media_type' | 'unsupported_content_encoding';
         };
       };
     };
@@ -662,8 +763,12 @@ export interface components {
     Cursor: string;
     /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
     RequestId: string;
-    /** @description Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409. */
+    /** @description Makes a retry safe: a repeated request with the same key (and the same request) gets the first answer back with `Idempotent-Replayed: true` instead of acting twice. 1–255 printable ASCII characters, e.g. a UUID per user action. Required on POST when the service runs with `REQUIRE_IDEMPOTENCY_KEY`. */
+    IdempotencyKey: string;
+    /** @description Act only if the current version is one of these ETags (e.g. `"3"`, compared strongly; `*` means any), else 412. Required (428 without it) when the service runs with `REQUIRE_IF_MATCH`. */
     IfMatch: string;
+    /** @description The ETag of the copy the client has: 304 with no body when it is still current. */
+    IfNoneMatch: string;
   };
   requestBodies: never;
   headers: {
@@ -681,6 +786,8 @@ export interface components {
     'RateLimit-Reset': string;
     /** @description Seconds to wait before trying again. */
     'Retry-After': string;
+    /** @description `true` when this is the recorded answer to an earlier request with the same `Idempotency-Key`. */
+    'Idempotent-Replayed': 'true';
     /** @description RFC 6750: `Bearer realm="api"`, plus `error` and `error_description` when a token or header was refused. */
     'WWW-Authenticate': string;
   };
@@ -710,7 +817,7 @@ export interface operations {
           'application/json': components['schemas']['Health'];
         };
       };
-      /** @description The database does not answer (within ~1.5 s). */
+      /** @description The database does not answer (within ~1.5 s), or the instance is shutting down. */
       503: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -769,6 +876,31 @@ export interface operations {
         };
         content: {
           'text/plain': string;
+        };
+      };
+      /** @description With `METRICS_TOKEN`, metrics need `Authorization: Bearer <that token>`. */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'WWW-Authenticate': 'Bearer realm="metrics"';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /**
+             * Format: uri
+             * @example urn:opportunities:problem:not_found
+             */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @enum {string} */
+            code: 'not_authenticated';
+          };
         };
       };
       /** @description Metrics are disabled, or served on their own port (`METRICS_PORT`). */
@@ -835,6 +967,8 @@ export interface operations {
       header?: {
         /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
         'X-Request-Id'?: components['parameters']['RequestId'];
+        /** @description Makes a retry safe: a repeated request with the same key (and the same request) gets the first answer back with `Idempotent-Replayed: true` instead of acting twice. 1–255 printable ASCII characters, e.g. a UUID per user action. Required on POST when the service runs with `REQUIRE_IDEMPOTENCY_KEY`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
       cookie?: never;
@@ -854,6 +988,7 @@ export interface operations {
           'RateLimit-Reset': components['headers']['RateLimit-Reset'];
           Location: components['headers']['Location'];
           ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
         content: {
@@ -862,8 +997,10 @@ export interface operations {
       };
       400: components['responses']['BadBody'];
       401: components['responses']['Unauthorized'];
+      409: components['responses']['Conflict'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];
       503: components['responses']['ServiceUnavailable'];
@@ -963,6 +1100,8 @@ export interface operations {
       header?: {
         /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
         'X-Request-Id'?: components['parameters']['RequestId'];
+        /** @description The ETag of the copy the client has: 304 with no body when it is still current. */
+        'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
@@ -986,6 +1125,7 @@ export interface operations {
           'application/json': components['schemas']['Opportunity'];
         };
       };
+      304: components['responses']['NotModified'];
       400: components['responses']['BadRequest'];
       401: components['responses']['TokenRefused'];
       404: components['responses']['NotFound'];
@@ -1000,8 +1140,10 @@ export interface operations {
       header?: {
         /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409. */
+        /** @description Act only if the current version is one of these ETags (e.g. `"3"`, compared strongly; `*` means any), else 412. Required (428 without it) when the service runs with `REQUIRE_IF_MATCH`. */
         'If-Match'?: components['parameters']['IfMatch'];
+        /** @description Makes a retry safe: a repeated request with the same key (and the same request) gets the first answer back with `Idempotent-Replayed: true` instead of acting twice. 1–255 printable ASCII characters, e.g. a UUID per user action. Required on POST when the service runs with `REQUIRE_IDEMPOTENCY_KEY`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
@@ -1023,6 +1165,7 @@ export interface operations {
           'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
           'RateLimit-Reset': components['headers']['RateLimit-Reset'];
           ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
         content: {
@@ -1033,9 +1176,12 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
-      409: components['responses']['VersionMismatch'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['IdempotencyKeyReused'];
+      428: components['responses']['PreconditionRequired'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];
       503: components['responses']['ServiceUnavailable'];
@@ -1047,6 +1193,10 @@ export interface operations {
       header?: {
         /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
         'X-Request-Id'?: components['parameters']['RequestId'];
+        /** @description Act only if the current version is one of these ETags (e.g. `"3"`, compared strongly; `*` means any), else 412. Required (428 without it) when the service runs with `REQUIRE_IF_MATCH`. */
+        'If-Match'?: components['parameters']['IfMatch'];
+        /** @description Makes a retry safe: a repeated request with the same key (and the same request) gets the first answer back with `Idempotent-Replayed: true` instead of acting twice. 1–255 printable ASCII characters, e.g. a UUID per user action. Required on POST when the service runs with `REQUIRE_IDEMPOTENCY_KEY`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
         /** @description The opportunity id (a UUID; any letter case). */
@@ -1063,6 +1213,7 @@ export interface operations {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
           'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
           'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
         content?: never;
@@ -1071,6 +1222,10 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['IdempotencyKeyReused'];
+      428: components['responses']['PreconditionRequired'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];
       503: components['responses']['ServiceUnavailable'];

@@ -29,7 +29,7 @@ listed per operation, an unknown path answers 404 \`route_not_found\` and an uns
 \`method_not_allowed\` (schema \`Problem\`).
 
 **Concurrency.** Reads return \`ETag: "<version>"\`; send it as \`If-Match\` on PUT to avoid
-overwriting someone else's change (409 \`version_mismatch\`).`;
+overwriting someone else's change (412 \`version_mismatch\`); \`If-None-Match\` on GET answers 304 when the copy is current.`;
 
 export function openApiDocument(): Record<string, unknown> {
   return {

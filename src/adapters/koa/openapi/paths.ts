@@ -1,6 +1,6 @@
 /** The operations of the contract, one entry per route the Koa adapter registers. */
 import { pagingParameters, withHeaders } from './responses.js';
-import { type JsonSchema, ref, searchTextSchema } from './schemas.js';
+import { type JsonSchema, problemSchema, ref, searchTextSchema } from './schemas.js';
 
 const JSON_TYPE = 'application/json';
 const r = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });
@@ -41,7 +41,7 @@ export const paths: Record<string, JsonSchema> = {
       security: [],
       responses: {
         '200': json('Ready.', ref('Health')),
-        '503': json('The database does not answer (within ~1.5 s).', ref('Health')),
+        '503': json('The database does not answer (within ~1.5 s), or the instance is shutting down.', ref('Health')),
       },
     },
   },
@@ -65,6 +65,14 @@ export const paths: Record<string, JsonSchema> = {
           description: 'Prometheus text exposition format.',
           headers: withHeaders([]),
           content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+        '401': {
+          description: 'With `METRICS_TOKEN`, metrics need `Authorization: Bearer <that token>`.',
+          headers: {
+            ...withHeaders([]),
+            'WWW-Authenticate': { required: true, schema: { type: 'string', const: 'Bearer realm="metrics"' } },
+          },
+          content: { 'application/problem+json': { schema: problemSchema(['not_authenticated']) } },
         },
         '404': {
           description: 'Metrics are disabled, or served on their own port (`METRICS_PORT`).',
@@ -90,13 +98,16 @@ export const paths: Record<string, JsonSchema> = {
       summary: 'Create an opportunity',
       description: "`createdBy` is the token's `user_id`.",
       security: BEARER,
+      parameters: [p('IdempotencyKey')],
       requestBody: body,
       responses: {
-        '201': json('Created.', ref('Opportunity'), ['Location', 'ETag']),
+        '201': json('Created.', ref('Opportunity'), ['Location', 'ETag', 'Idempotent-Replayed']),
         '400': r('BadBody'),
         '401': r('Unauthorized'),
+        '409': r('Conflict'),
         '413': r('PayloadTooLarge'),
         '415': r('UnsupportedMediaType'),
+        '422': r('IdempotencyKeyReused'),
         ...always(),
       },
     },
@@ -138,8 +149,10 @@ export const paths: Record<string, JsonSchema> = {
       tags: ['opportunities'],
       summary: 'Get one opportunity',
       security: PUBLIC,
+      parameters: [p('IfNoneMatch')],
       responses: {
         '200': json('The opportunity.', ref('Opportunity'), ['ETag']),
+        '304': r('NotModified'),
         '400': r('BadRequest'),
         '401': r('TokenRefused'),
         '404': r('NotFound'),
@@ -151,17 +164,20 @@ export const paths: Record<string, JsonSchema> = {
       tags: ['opportunities'],
       summary: 'Replace the editable fields',
       security: BEARER,
-      parameters: [p('IfMatch')],
+      parameters: [p('IfMatch'), p('IdempotencyKey')],
       requestBody: body,
       responses: {
-        '200': json('Updated.', ref('Opportunity'), ['ETag']),
+        '200': json('Updated.', ref('Opportunity'), ['ETag', 'Idempotent-Replayed']),
         '400': r('BadBody'),
         '401': r('Unauthorized'),
         '403': r('Forbidden'),
         '404': r('NotFound'),
-        '409': r('VersionMismatch'),
+        '409': r('Conflict'),
+        '412': r('PreconditionFailed'),
         '413': r('PayloadTooLarge'),
         '415': r('UnsupportedMediaType'),
+        '422': r('IdempotencyKeyReused'),
+        '428': r('PreconditionRequired'),
         ...always(),
       },
     },
@@ -170,12 +186,17 @@ export const paths: Record<string, JsonSchema> = {
       tags: ['opportunities'],
       summary: 'Delete an opportunity',
       security: BEARER,
+      parameters: [p('IfMatch'), p('IdempotencyKey')],
       responses: {
-        '204': { description: 'Deleted.', headers: withHeaders([]) },
+        '204': { description: 'Deleted.', headers: withHeaders(['Idempotent-Replayed']) },
         '400': r('BadRequest'),
         '401': r('Unauthorized'),
         '403': r('Forbidden'),
         '404': r('NotFound'),
+        '409': r('Conflict'),
+        '412': r('PreconditionFailed'),
+        '422': r('IdempotencyKeyReused'),
+        '428': r('PreconditionRequired'),
         ...always(),
       },
     },

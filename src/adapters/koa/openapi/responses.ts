@@ -29,6 +29,10 @@ export const headers: Record<string, JsonSchema> = {
   'RateLimit-Remaining': integerHeader('Requests left in the current window.'),
   'RateLimit-Reset': integerHeader('Seconds until the window resets.'),
   'Retry-After': { ...integerHeader('Seconds to wait before trying again.'), required: true },
+  'Idempotent-Replayed': {
+    description: '`true` when this is the recorded answer to an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', const: 'true' },
+  },
   'WWW-Authenticate': {
     description:
       'RFC 6750: `Bearer realm="api"`, plus `error` and `error_description` when a token or header was refused.',
@@ -62,9 +66,16 @@ export const responses: Record<string, JsonSchema> = {
   BadRequest: problem('Invalid input: every invalid field is listed in `errors`; or an invalid cursor.', {
     oneOf: [ref('ValidationProblem'), problemSchema(['invalid_cursor'])],
   }),
-  BadBody: problem('Invalid input, or a body that is not valid JSON.', {
-    oneOf: [ref('ValidationProblem'), problemSchema(['bad_request'])],
-  }),
+  BadBody: problem(
+    'Invalid input, a body that is not valid JSON or not valid for its `Content-Encoding`, or a missing ' +
+      'required `Idempotency-Key`.',
+    {
+      oneOf: [
+        ref('ValidationProblem'),
+        problemSchema(['bad_request', 'invalid_content_encoding', 'idempotency_key_required']),
+      ],
+    },
+  ),
   Unauthorized: problem(
     'No credentials where they are needed (`not_authenticated`), a malformed `Authorization` header ' +
       '(`bad_authorization_header`) or a refused token (`token_not_valid`; refresh at Django when `token_error` is `expired`).',
@@ -79,15 +90,48 @@ export const responses: Record<string, JsonSchema> = {
   ),
   Forbidden: problem('Only the creator, or a token with `role: admin`, may change it.', problemSchema(['forbidden'])),
   NotFound: problem('No such opportunity.', problemSchema(['not_found'])),
-  VersionMismatch: problem(
-    '`If-Match` named a version that is no longer current: fetch it again and reapply the change.',
-    problemSchema(['version_mismatch']),
+  PreconditionFailed: problem(
+    '`If-Match` names no current version: fetch it again and reapply the change. `ETag` and ' +
+      '`currentVersion` say what is current.',
+    problemSchema(['version_mismatch'], { currentVersion: { type: 'integer', minimum: 1 } }),
+    ['ETag'],
   ),
+  Conflict: {
+    description:
+      '`concurrent_update`: changed or deleted by someone else while this request ran (fetch it again). ' +
+      '`idempotency_key_in_flight`: a request with this `Idempotency-Key` is still running; retry after ' +
+      '`Retry-After` seconds.',
+    headers: {
+      ...commonHeaders(),
+      'Retry-After': {
+        description: 'With `idempotency_key_in_flight`: seconds to wait.',
+        schema: { type: 'string', pattern: '^\\d+$' },
+      },
+    },
+    content: {
+      'application/problem+json': { schema: problemSchema(['concurrent_update', 'idempotency_key_in_flight']) },
+    },
+  },
+  IdempotencyKeyReused: problem(
+    'This `Idempotency-Key` was used with a different request: use a new key for a new request.',
+    problemSchema(['idempotency_key_reused']),
+  ),
+  PreconditionRequired: problem(
+    'With `REQUIRE_IF_MATCH`, PUT and DELETE need `If-Match` (an ETag, or `*` for any version).',
+    problemSchema(['precondition_required']),
+  ),
+  NotModified: {
+    description: '`If-None-Match` names the current ETag: the copy the client has is current.',
+    headers: withHeaders(['ETag']),
+  },
   PayloadTooLarge: problem(
     'The body is larger than the limit (64 KiB by default).',
     problemSchema(['payload_too_large']),
   ),
-  UnsupportedMediaType: problem('The body must be `application/json`.', problemSchema(['unsupported_media_type'])),
+  UnsupportedMediaType: problem(
+    'The body must be `application/json`, with no `Content-Encoding` or gzip, deflate, br.',
+    problemSchema(['unsupported_media_type', 'unsupported_content_encoding']),
+  ),
   RateLimited: problem('Over the rate limit.', problemSchema(['rate_limited']), ['Retry-After']),
   InternalError: problem(
     'Unexpected error: logged with the request id; no details.',
@@ -137,11 +181,31 @@ export const parameters: Record<string, JsonSchema> = {
       'A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane.',
     schema: { type: 'string', examples: ['9f1c2d3e-app-42'] },
   },
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Makes a retry safe: a repeated request with the same key (and the same request) gets the first ' +
+      'answer back with `Idempotent-Replayed: true` instead of acting twice. 1–255 printable ASCII ' +
+      'characters, e.g. a UUID per user action. Required on POST when the service runs with ' +
+      '`REQUIRE_IDEMPOTENCY_KEY`.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, examples: ['5f0e1c9a-4c1e-4d5b-9d8e-0a1b2c3d4e5f'] },
+  },
   IfMatch: {
     name: 'If-Match',
     in: 'header',
     required: false,
-    description: 'Update only if the current version is this ETag (e.g. `"3"`; `*` means any); else 409.',
+    description:
+      'Act only if the current version is one of these ETags (e.g. `"3"`, compared strongly; `*` means ' +
+      'any), else 412. Required (428 without it) when the service runs with `REQUIRE_IF_MATCH`.',
+    schema: { type: 'string', examples: ['"1"'] },
+  },
+  IfNoneMatch: {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'The ETag of the copy the client has: 304 with no body when it is still current.',
     schema: { type: 'string', examples: ['"1"'] },
   },
 };

@@ -84,8 +84,16 @@ const page: JsonSchema = {
   additionalProperties: false,
   required: ['next', 'previous', 'results'],
   properties: {
-    next: { type: ['string', 'null'], format: 'uri', description: 'Absolute URL of the next page, or null.' },
-    previous: { type: ['string', 'null'], format: 'uri', description: 'Absolute URL of the previous page, or null.' },
+    next: {
+      type: ['string', 'null'],
+      format: 'uri-reference',
+      description: 'Link to the next page (relative, or absolute on `PUBLIC_URL`), or null.',
+    },
+    previous: {
+      type: ['string', 'null'],
+      format: 'uri-reference',
+      description: 'Link to the previous page (relative, or absolute on `PUBLIC_URL`), or null.',
+    },
     results: { type: 'array', items: ref('Opportunity') },
   },
 };
@@ -100,8 +108,13 @@ const problemMembers = (codes: readonly string[]) => ({
 });
 const PROBLEM_REQUIRED = ['type', 'title', 'status', 'detail', 'code'];
 
-export function problemSchema(codes: readonly string[]): JsonSchema {
-  return { type: 'object', additionalProperties: false, required: PROBLEM_REQUIRED, properties: problemMembers(codes) };
+export function problemSchema(codes: readonly string[], extra: Record<string, JsonSchema> = {}): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: PROBLEM_REQUIRED,
+    properties: { ...problemMembers(codes), ...extra },
+  };
 }
 
 const validationProblem: JsonSchema = {
@@ -151,13 +164,24 @@ const tokenProblem: JsonSchema = {
 };
 
 const health: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['status', 'database'],
-  properties: {
-    status: { type: 'string', enum: ['ok', 'error'] },
-    database: { type: 'string', enum: ['up', 'down'] },
-  },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['status', 'database'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'error'] },
+        database: { type: 'string', enum: ['up', 'down'] },
+      },
+    },
+    {
+      type: 'object',
+      description: 'Shutting down: send nothing new to this instance.',
+      additionalProperties: false,
+      required: ['status'],
+      properties: { status: { type: 'string', const: 'stopping' } },
+    },
+  ],
 };
 
 export const schemas: Record<string, JsonSchema> = {
@@ -168,6 +192,8 @@ export const schemas: Record<string, JsonSchema> = {
   OpportunityCategory: categorySchema,
   Problem: problemSchema([
     'bad_request',
+    'duplicate_host',
+    'invalid_content_encoding',
     'invalid_cursor',
     'forbidden',
     'not_found',
@@ -175,8 +201,14 @@ export const schemas: Record<string, JsonSchema> = {
     'method_not_allowed',
     'not_implemented',
     'version_mismatch',
+    'concurrent_update',
+    'precondition_required',
+    'idempotency_key_required',
+    'idempotency_key_in_flight',
+    'idempotency_key_reused',
     'payload_too_large',
     'unsupported_media_type',
+    'unsupported_content_encoding',
     'rate_limited',
     'internal_error',
     'service_unavailable',

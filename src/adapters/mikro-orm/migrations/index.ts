@@ -1,7 +1,11 @@
 import { Migration20261124Initial } from './migration-20261124-initial.js';
+import { Migration20261201145221 } from './migration-20261201-idempotency-key.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
  * code runs from TypeScript sources and from the compiled dist/ build.
  */
-export const migrations = [{ name: 'Migration20261124Initial', class: Migration20261124Initial }];
+export const migrations = [
+  { name: 'Migration20261124Initial', class: Migration20261124Initial },
+  { name: 'Migration20261201145221', class: Migration20261201145221 },
+];

@@ -1,0 +1,23 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/**
+ * The `idempotency_key` table: one row per (user, key) holding the answer the first request got.
+ * The service reads and writes it with hand-written SQL (see postgres-idempotency-store.ts); this
+ * schema declares the table so migrations and the schema diff know it.
+ */
+export const IdempotencyKeySchema = defineEntity({
+  name: 'IdempotencyKey',
+  tableName: 'idempotency_key',
+  properties: {
+    userId: p.string().length(255).primary(),
+    key: p.string().length(255).primary().fieldName('idempotency_key'),
+    // SHA-256 of the canonical request, hex.
+    fingerprint: p.string().length(64),
+    responseStatus: p.smallint(),
+    responseHeaders: p.json<Record<string, string>>(),
+    responseBody: p.text(),
+    createdAt: p.datetime(3),
+    // The purge walks this index in batches.
+    expiresAt: p.datetime(3).index('idempotency_key_expires_at_idx'),
+  },
+});

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { checkResponsesFrom } from './contract/contract-recorder.js';
+import { TEST_SECRET } from './test-service.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Resolves with the exit time (ms since the epoch) and code. */
+  readonly exited: Promise<{ at: number; code: number | null }>;
+  stderr(): string;
+  /** SIGKILL if still running (test cleanup only). */
+  kill(): void;
+}
+
+/** The real entry point (`src/main.ts`) as its own process, as production runs it. */
+export function spawnService(port: number, databaseUrl: string, env: Record<string, string> = {}): ServiceProcess {
+  checkResponsesFrom(`http://127.0.0.1:${port}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: TEST_SECRET,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ at: number; code: number | null }>((resolve) =>
+    child.once('exit', (code) => resolve({ at: Date.now(), code })),
+  );
+  return {
+    child,
+    port,
+    exited,
+    stderr: () => stderr,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
