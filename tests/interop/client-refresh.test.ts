@@ -109,6 +109,22 @@ describe('Interop: the TypeScript client refreshes at the real Django (simplejwt
     });
   }
 
+  it('a POST whose token expired is retried once with the same generated Idempotency-Key: created once', async () => {
+    const counted = clientFor(service, plain);
+    await counted.client.signIn(credentials);
+    await untilAccessExpires();
+    const title = `Created after expiry ${Date.now()}`;
+    const created = await counted.client.api.POST(LIST, {
+      body: { title, description: 'Retried after a refresh.', category: 'client-interop' },
+    });
+    expect(created.response.status).to.equal(201);
+    expect(counted.refreshCalls()).to.equal(1);
+    const search = await counted.client.api.GET(LIST, {
+      params: { query: { category: 'client-interop', limit: 100 } },
+    });
+    expect(search.data?.results.filter((item) => item.title === title)).to.have.length(1);
+  });
+
   it('shares one refresh between concurrent requests (with rotation and the blacklist, a second would fail)', async () => {
     const counted = clientFor(service, rotating);
     const created = await signInAndCreate(counted, 'Concurrent reads');

@@ -54,20 +54,32 @@ const EXPIRY_MARGIN_SECONDS = 1;
 /**
  * The fetch the typed client uses: attaches the access token; on a 401 saying it expired,
  * refreshes at Django once (shared by concurrent requests) and sends the request once more.
- * Never a second retry. A POST without an Idempotency-Key is never sent twice (the service
- * might have acted on it); its token is refreshed before sending when it is about to expire,
- * and after an expired answer the new token is stored for the app's next call.
+ * Never a second retry. A POST gets an Idempotency-Key when it has none (if a key source is
+ * given), so the service answers a repeat with the first answer. A POST without a key is never
+ * sent twice (the service might have acted on it); its token is refreshed before sending when it
+ * is about to expire, and after an expired answer the new token is stored for the app's next call.
  */
+export interface AuthenticatedFetchOptions {
+  /** A fresh key for a POST sent without one (so it can be retried safely); none when undefined. */
+  readonly newIdempotencyKey?: () => string | undefined;
+  readonly now?: () => number;
+}
+
 export function authenticatedFetch(
   session: TokenSession,
   baseFetch: (request: Request) => Promise<Response>,
-  now: () => number = Date.now,
+  options: AuthenticatedFetchOptions = {},
 ): (request: Request) => Promise<Response> {
+  const now = options.now ?? Date.now;
   const send = (request: Request, access: string | null): Promise<Response> => {
     if (access !== null) request.headers.set('authorization', `Bearer ${access}`);
     return baseFetch(request);
   };
   return async (request) => {
+    if (request.method === 'POST' && !request.headers.has('idempotency-key')) {
+      const key = options.newIdempotencyKey?.();
+      if (key) request.headers.set('idempotency-key', key);
+    }
     const retryable = isRetryable(request);
     const spare = retryable ? request.clone() : undefined; // before the body is consumed
     let access = await session.accessToken();

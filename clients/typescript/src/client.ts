@@ -14,6 +14,17 @@ export interface OpportunitiesClientOptions {
   readonly authPaths?: DjangoAuthPaths;
   /** Defaults to the global fetch (looked up at each call). */
   readonly fetch?: typeof fetch;
+  /**
+   * Makes the Idempotency-Key of a POST sent without one. Default: `crypto.randomUUID()` where the
+   * platform has it (browsers, Node; React Native with a polyfill such as expo-crypto), else none.
+   * `false`: never add one (such POSTs are then never retried).
+   */
+  readonly idempotencyKeys?: (() => string) | false;
+}
+
+function defaultIdempotencyKeys(): (() => string | undefined) | undefined {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return crypto?.randomUUID ? () => crypto.randomUUID?.() : undefined;
 }
 
 export interface OpportunitiesClient {
@@ -30,7 +41,10 @@ export function createOpportunitiesClient(options: OpportunitiesClientOptions): 
   const session = new TokenSession(options.tokenStore, auth);
   const api = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/$/, ''),
-    fetch: authenticatedFetch(session, (request) => fetchFn(request)),
+    fetch: authenticatedFetch(session, (request) => fetchFn(request), {
+      newIdempotencyKey:
+        options.idempotencyKeys === false ? undefined : (options.idempotencyKeys ?? defaultIdempotencyKeys()),
+    }),
   });
   return {
     api,

@@ -5,7 +5,7 @@ import { FakeBackends } from './fake-backends.js';
 const LIST = '/api/v1/opportunities';
 const body = { title: 'Piano lessons', description: 'Weekly.', category: 'music' };
 
-function setUp(rotate = false) {
+function setUp(rotate = false, idempotencyKeys?: (() => string) | false) {
   const backends = new FakeBackends();
   backends.rotate = rotate;
   const store = new MemoryTokenStore({ access: 'access-1', refresh: 'refresh-1' });
@@ -14,6 +14,7 @@ function setUp(rotate = false) {
     djangoBaseUrl: 'http://django.test',
     tokenStore: store,
     fetch: backends.fetch,
+    ...(idempotencyKeys === undefined ? {} : { idempotencyKeys }),
   });
   return { backends, store, client };
 }
@@ -113,7 +114,7 @@ describe('TypeScript client: tokens and refresh at Django', () => {
   });
 
   it('sends a POST without an Idempotency-Key only once, but stores the refreshed token', async () => {
-    const { backends, store, client } = setUp();
+    const { backends, store, client } = setUp(false, false);
     backends.expireAccess();
     const { response } = await client.api.POST(LIST, { body });
     expect(response.status).to.equal(401);
@@ -129,6 +130,29 @@ describe('TypeScript client: tokens and refresh at Django', () => {
     expect(backends.serviceCalls.filter((call) => call.startsWith('POST'))).to.have.length(2);
   });
 
+  it('gives a POST without one a fresh Idempotency-Key, and retries it once with the same key', async () => {
+    let next = 0;
+    const { backends, client } = setUp(false, () => `generated-${++next}`);
+    const keys: (string | null)[] = [];
+    const original = backends.fetch;
+    const spy = createOpportunitiesClient({
+      baseUrl: 'http://service.test',
+      djangoBaseUrl: 'http://django.test',
+      tokenStore: new MemoryTokenStore({ access: 'access-1', refresh: 'refresh-1' }),
+      fetch: (input, init) => {
+        if (input instanceof Request && input.method === 'POST') keys.push(input.headers.get('idempotency-key'));
+        return original(input, init);
+      },
+      idempotencyKeys: () => `generated-${++next}`,
+    });
+    backends.expireAccess();
+    const { response } = await spy.api.POST(LIST, { body });
+    expect(response.status).to.equal(200);
+    expect(keys).to.deep.equal(['generated-1', 'generated-1']);
+    expect(backends.refreshCalls).to.equal(1);
+    void client;
+  });
+
   it('refreshes before a POST without Idempotency-Key when the token is about to expire', async () => {
     const backends = new FakeBackends();
     const soon = Math.floor(Date.now() / 1000);
@@ -138,6 +162,7 @@ describe('TypeScript client: tokens and refresh at Django', () => {
       djangoBaseUrl: 'http://django.test',
       tokenStore: new MemoryTokenStore({ access: expiring, refresh: 'refresh-1' }),
       fetch: backends.fetch,
+      idempotencyKeys: false,
     });
     const { response } = await client.api.POST(LIST, { body });
     expect(response.status).to.equal(200);
