@@ -3,7 +3,7 @@
  * started with `node --cpu-prof`, behind a wire-protocol proxy that counts SQL statements, then
  * prints statements per request, the most frequent SQL and a CPU profile summary by package.
  *
- *   npx tsx bench/profile.ts [--scenarios get-by-id,post] [--servers service,baseline]
+ *   npx tsx bench/profile.ts [--scenarios get-by-id,post] [--servers service,baseline,limit]
  *                            [--rows 100000] [--duration 10] [--connections 64]
  *
  * Uses its own database (opportunities_bench_profile), so it never touches a bench run's data.
@@ -20,7 +20,7 @@ import { runLoad } from './lib/load.js';
 import { startStatementCounter } from './lib/pg-wire-counter.js';
 import { scenarios } from './lib/scenarios.js';
 import { loadFixture, seed, WRITER_USER_ID } from './lib/seed.js';
-import { REPO_ROOT, type ServerName, startBaseline, startService } from './lib/servers.js';
+import { REPO_ROOT, type ServerName, startByName, startService } from './lib/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,8 +73,7 @@ async function main(): Promise<void> {
       for (const server of values.servers.split(',') as ServerName[]) {
         const profileName = `${server}-${scenario.name}.cpuprofile`;
         const nodeFlags = ['--cpu-prof', '--cpu-prof-dir', outDir, '--cpu-prof-name', profileName];
-        const start = server === 'service' ? startService : startBaseline;
-        const running = await start({ ...settings, nodeFlags, port: await freePort() });
+        const running = await startByName(server, { ...settings, nodeFlags, port: await freePort() });
         const context = { server, fixture, token };
         const base = { url: running.url, connections: scenario.connections };
         await runLoad({ ...base, requests: scenario.requests(context), amount: scenario.connections * 10, maxS: 60 });

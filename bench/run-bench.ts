@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: the built service (dist/) against the hand-written baseline in bench/baseline,
- * on a dedicated, freshly seeded database. See bench/README.md.
+ * `npm run bench`: the built service (dist/) against the hand-written Koa baseline (bench/baseline)
+ * and the framework-free limit server (bench/limit), on a dedicated, freshly seeded database.
+ * See bench/README.md.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -14,10 +16,18 @@ import { measureScenario } from './lib/measure.js';
 import { type BenchReport, evaluateTargets, printable, type ScenarioRun, writeResults } from './lib/report.js';
 import { type Check, checkParity, mixedRequests, scenarios } from './lib/scenarios.js';
 import { loadFixture, SEARCH_QUERY, seed, WRITER_USER_ID } from './lib/seed.js';
-import { REPO_ROOT, type ServerName, type ServerProcess, startBaseline, startService } from './lib/servers.js';
+import {
+  REPO_ROOT,
+  type ServerName,
+  type ServerProcess,
+  startBaseline,
+  startLimit,
+  startService,
+} from './lib/servers.js';
 
-const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections N] [--duration S]
-       [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database]
+const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections N] [--duration S] [--rounds N]
+       [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database] [--node PATH]
+       [--service-log FILE]
        [--search-query TEXT] [--service-entry FILE] [--service-flag FLAG]... [--service-env KEY=VALUE]...
 Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, post-key, put, rss (100-connection memory run)`;
 
@@ -28,6 +38,9 @@ function options() {
       rows: { type: 'string' },
       connections: { type: 'string', default: '64' },
       duration: { type: 'string' },
+      rounds: { type: 'string' },
+      node: { type: 'string' },
+      'service-log': { type: 'string' },
       'search-connections': { type: 'string', default: '8' },
       pool: { type: 'string', default: '10' },
       scenarios: { type: 'string' },
@@ -55,6 +68,8 @@ function options() {
     rows: int('rows', values.rows ?? (quick ? '2000' : '100000'), 200),
     connections: int('connections', values.connections, 1),
     durationS: int('duration', values.duration ?? (quick ? '2' : '10'), 1),
+    rounds: int('rounds', values.rounds ?? (quick ? '1' : '3'), 1),
+    node: values.node ?? process.execPath,
     searchConnections: int('search-connections', values['search-connections'], 1),
     poolSize: int('pool', values.pool, 1),
     only: values.scenarios?.split(',').map((name) => name.trim()),
@@ -63,6 +78,7 @@ function options() {
     service: {
       ...(values['service-entry'] ? { entry: values['service-entry'] } : {}),
       nodeFlags: values['service-flag'],
+      ...(values['service-log'] ? { logFile: values['service-log'] } : {}),
       env: Object.fromEntries(
         values['service-env'].map((pair) => {
           const at = pair.indexOf('=');
@@ -79,8 +95,10 @@ const since = (start: number): number => Math.round(performance.now() - start);
 
 async function main(): Promise<number> {
   const settings = options();
-  if (!existsSync(path.join(REPO_ROOT, 'dist/src/main.js'))) {
-    console.error('dist/src/main.js is missing: run `npm run build` first.');
+  const built = ['dist/src/main.js', 'dist/bench/baseline/server.js', 'dist/bench/limit/server.js'];
+  const missing = built.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
+  if (missing.length > 0) {
+    console.error(`${missing.join(', ')} missing: run \`npm run build\` first.`);
     return 2;
   }
   const known = [...scenarios(settings).map((scenario) => scenario.name), 'rss'];
@@ -101,7 +119,9 @@ async function main(): Promise<number> {
   try {
     database = await openBenchDatabase();
     const db = database.client;
-    const base = { databaseUrl: database.url, secret, poolSize: settings.poolSize };
+    const base = { databaseUrl: database.url, secret, poolSize: settings.poolSize, node: settings.node };
+    const serverNode = execFileSync(settings.node, ['--version'], { encoding: 'utf8' }).trim();
+    log(`Servers run on Node ${serverNode} (${settings.node}).`);
     log(`Database ${database.name} (${database.source}); starting the service…`);
     let service = await startService({ ...base, ...settings.service, port: await freePort() });
     running.push(service);
@@ -111,26 +131,28 @@ async function main(): Promise<number> {
     await seed(db, settings.rows);
     const seedMs = since(started);
     const fixture = await loadFixture(db, settings.rows, settings.searchQuery);
-    log(`Seeded in ${seedMs} ms. Starting the baseline…`);
+    log(`Seeded in ${seedMs} ms. Starting the baseline and the limit server…`);
     const baseline = await startBaseline({ ...base, port: await freePort() });
     running.push(baseline);
+    const limit = await startLimit({ ...base, port: await freePort() });
+    running.push(limit);
     const token = await signSimplejwtAccessToken(secret, {
       userId: WRITER_USER_ID,
       email: 'bench@example.com',
       lifetimeSeconds: 6 * 3600,
     });
-    const servers: Record<ServerName, ServerProcess> = { service, baseline };
+    const servers: Record<ServerName, ServerProcess> = { service, baseline, limit };
 
-    checks.push(...(await checkParity({ service: service.url, baseline: baseline.url }, fixture)));
+    checks.push(...(await checkParity({ service: service.url, baseline: baseline.url, limit: limit.url }, fixture)));
     const runs: ScenarioRun[] = [];
     const measure = { durationS: settings.durationS, db, dbName: database.name, fixture, token, log };
     const chosen = scenarios(settings).filter((scenario) => selected(scenario.name));
     for (const [index, scenario] of chosen.entries()) {
-      const order: ServerName[] = index % 2 === 0 ? ['service', 'baseline'] : ['baseline', 'service'];
-      runs.push(await measureScenario(servers, scenario, order, measure, checks));
+      runs.push(await measureScenario(servers, scenario, settings.rounds, index, measure, checks));
     }
     const servicePeakMb = service.memory.peakMb();
     const baselinePeakMb = baseline.memory.peakMb();
+    const limitPeakMb = limit.memory.peakMb();
 
     let restartMs: number | null = null;
     let service100PeakMb: number | null = null;
@@ -167,8 +189,10 @@ async function main(): Promise<number> {
         rows: settings.rows,
         connections: settings.connections,
         durationS: settings.durationS,
+        rounds: settings.rounds,
         quick: settings.quick,
         poolSize: settings.poolSize,
+        serverNode: { path: settings.node, version: serverNode },
         service: settings.service,
       },
       machine: {
@@ -184,6 +208,7 @@ async function main(): Promise<number> {
         serviceColdStartMs: coldStartMs,
         serviceRestartMs: restartMs,
         baselineStartMs: baseline.readyMs,
+        limitStartMs: limit.readyMs,
         seedMs,
       },
       fixture: {
@@ -194,7 +219,7 @@ async function main(): Promise<number> {
         ilikeMatches: fixture.search.ilikeMatches,
       },
       scenarios: runs,
-      memory: { servicePeakMb, baselinePeakMb, service100PeakMb, run100 },
+      memory: { servicePeakMb, baselinePeakMb, limitPeakMb, service100PeakMb, run100 },
       checks,
     };
     const report: BenchReport = { ...partial, targets: settings.quick ? [] : evaluateTargets(partial) };

@@ -28,6 +28,8 @@ export interface LoadResult {
   readonly statuses: Record<string, number>;
   readonly elapsedS: number;
   readonly cutShort: boolean;
+  /** CPU time the server process used per response during the measurement, in µs (when known). */
+  readonly serverCpuUsPerRequest?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {

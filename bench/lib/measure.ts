@@ -4,7 +4,7 @@ import { type LoadResult, runLoad } from './load.js';
 import type { ScenarioRun } from './report.js';
 import { type Check, type Scenario, type ScenarioContext } from './scenarios.js';
 import { type Fixture, WRITER_USER_ID } from './seed.js';
-import type { ServerName, ServerProcess } from './servers.js';
+import { cpuTimeMs, SERVER_NAMES, type ServerName, type ServerProcess } from './servers.js';
 
 export interface MeasureSettings {
   readonly durationS: number;
@@ -25,15 +25,17 @@ const describe = (r: LoadResult): string =>
   `statuses ${JSON.stringify(r.statuses)}`;
 
 /**
- * One server, one scenario: a short warm-up (fixed request count), then the measurement. Reads run
- * for the duration; writes run a fixed number of requests (the warm-up rate times the duration) so
- * that no request is in flight when the count of rows or versions is taken afterwards.
+ * One server, one scenario, one round: a short warm-up (fixed request count), then the measurement.
+ * Reads run for the duration; writes run exactly `writeAmount` requests (the same count on every
+ * server and round) so that no request is in flight when rows or versions are counted afterwards.
  */
 async function measureOn(
   server: ServerProcess,
   scenario: Scenario,
   settings: MeasureSettings,
   checks: Check[],
+  round: number,
+  writeAmount: (warmupRps: number) => number,
 ): Promise<LoadResult> {
   const context: ScenarioContext = { server: server.name, fixture: settings.fixture, token: settings.token };
   const base = { url: server.url, connections: scenario.connections };
@@ -53,16 +55,22 @@ async function measureOn(
       : scenario.write === 'put'
         ? await versionSum(settings.db, writer)
         : 0;
-  const result = scenario.write
+  const cpuBefore = cpuTimeMs(server.pid);
+  const measured = scenario.write
     ? await runLoad({
         ...base,
         requests: scenario.requests(context),
-        amount: Math.min(500_000, Math.max(scenario.connections * 2, Math.round(warmup.rps * settings.durationS))),
+        amount: writeAmount(warmup.rps),
         maxS: settings.durationS * 4 + 30,
       })
     : await runLoad({ ...base, requests: scenario.requests(context), durationS: settings.durationS });
+  const cpuAfter = cpuTimeMs(server.pid);
+  const result: LoadResult =
+    cpuBefore === null || cpuAfter === null || measured.responses === 0
+      ? measured
+      : { ...measured, serverCpuUsPerRequest: Math.round(((cpuAfter - cpuBefore) * 1000) / measured.responses) };
   const cancelled = await drain(settings.db, settings.dbName);
-  const name = `${scenario.name} on the ${server.name}`;
+  const name = `${scenario.name} on the ${server.name}, round ${round + 1}`;
   // Writes must run to completion, or the row and version counts below cannot be compared.
   const complete =
     !scenario.write ||
@@ -95,30 +103,39 @@ async function measureOn(
   }
   settings.log(
     `  ${server.name.padEnd(8)} ${String(result.rps).padStart(7)} req/s  p50 ${result.p50} ms  p95 ${result.p95} ms  p99 ${result.p99} ms  ` +
-      `errors ${result.errors}  non-2xx ${result.non2xx}`,
+      `CPU ${result.serverCpuUsPerRequest ?? '-'} µs/req  errors ${result.errors}  non-2xx ${result.non2xx}`,
   );
   return result;
 }
 
-/** Both servers on one scenario, in the given order. */
+/**
+ * Every server on one scenario, `rounds` times, interleaved: round r starts with server
+ * (offset + r) mod n, so each server goes first, middle and last equally often and drift of the
+ * shared machine spreads over all of them. Write scenarios send every server the same number of
+ * requests: the first warm-up's rate times the duration.
+ */
 export async function measureScenario(
-  servers: Record<ServerName, ServerProcess>,
+  servers: Partial<Record<ServerName, ServerProcess>>,
   scenario: Scenario,
-  order: readonly ServerName[],
+  rounds: number,
+  offset: number,
   settings: MeasureSettings,
   checks: Check[],
 ): Promise<ScenarioRun> {
-  settings.log(`${scenario.name} (${scenario.label}), ${scenario.connections} connections, ${order.join(' then ')}`);
-  const results: Partial<Record<ServerName, LoadResult>> = {};
-  for (const name of order) results[name] = await measureOn(servers[name], scenario, settings, checks);
-  const { service, baseline } = results;
-  if (!service || !baseline) throw new Error(`${scenario.name} did not run on both servers`);
-  return {
-    name: scenario.name,
-    label: scenario.label,
-    connections: scenario.connections,
-    service,
-    baseline,
-    first: order[0] ?? 'service',
-  };
+  const names = SERVER_NAMES.filter((name) => servers[name] !== undefined);
+  settings.log(`${scenario.name} (${scenario.label}), ${scenario.connections} connections, ${rounds} round(s)`);
+  let amount: number | undefined;
+  const writeAmount = (warmupRps: number): number =>
+    (amount ??= Math.min(500_000, Math.max(scenario.connections * 2, Math.round(warmupRps * settings.durationS))));
+  const runs: Partial<Record<ServerName, LoadResult[]>> = {};
+  for (let round = 0; round < rounds; round += 1) {
+    const order = names.map((_, i) => names[(offset + round + i) % names.length] as ServerName);
+    settings.log(` round ${round + 1}: ${order.join(', ')}`);
+    for (const name of order) {
+      const server = servers[name] as ServerProcess;
+      const result = await measureOn(server, scenario, settings, checks, round, writeAmount);
+      (runs[name] ??= []).push(result);
+    }
+  }
+  return { name: scenario.name, label: scenario.label, connections: scenario.connections, runs };
 }

@@ -34,10 +34,10 @@ const listFirst = () => get(() => `${API}?limit=20`);
 const category = () => get(() => `${API}/category/${any(CATEGORIES)}?limit=20`);
 const search = (fixture: Fixture) => get(() => `${API}/search?q=${encodeURIComponent(fixture.search.query)}&limit=20`);
 
-/** The service pages by keyset cursor, the baseline by OFFSET: both land on the same rows. */
+/** The service and the limit server page by keyset cursor, the baseline by OFFSET: all land on the same rows. */
 export function deepPagePath(server: ServerName, fixture: Fixture): string {
   const { deep } = fixture;
-  return server === 'service'
+  return server !== 'baseline'
     ? `${API}?limit=${deep.limit}&cursor=${deep.cursor}`
     : `${API}?limit=${deep.limit}&page=${deep.page}`;
 }
@@ -140,12 +140,28 @@ async function json<T>(url: string): Promise<T> {
 }
 
 /**
- * Before any load: both servers must give the same JSON for the same rows, and the deep page
+ * Before any load: every peer must give the service's JSON for the same rows, and the deep page
  * (cursor built from SQL vs OFFSET) must hold the same ids, or the comparison would be unfair.
  */
-export async function checkParity(urls: Record<ServerName, string>, fixture: Fixture): Promise<Check[]> {
+export async function checkParity(
+  urls: { service: string } & Partial<Record<ServerName, string>>,
+  fixture: Fixture,
+): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const peer of ['baseline', 'limit'] as const) {
+    const url = urls[peer];
+    if (url !== undefined) checks.push(...(await checkPeer(urls.service, { name: peer, url }, fixture)));
+  }
+  return checks;
+}
+
+async function checkPeer(
+  serviceUrl: string,
+  peer: { name: ServerName; url: string },
+  fixture: Fixture,
+): Promise<Check[]> {
   const both = async <T>(path: (server: ServerName) => string): Promise<[T, T]> =>
-    Promise.all([json<T>(urls.service + path('service')), json<T>(urls.baseline + path('baseline'))]);
+    Promise.all([json<T>(serviceUrl + path('service')), json<T>(peer.url + path(peer.name))]);
   const checks: Check[] = [];
   const ids = fixture.ids.slice(0, 3);
   let same = 0;
@@ -154,7 +170,7 @@ export async function checkParity(urls: Record<ServerName, string>, fixture: Fix
     if (isDeepStrictEqual(service, baseline)) same += 1;
   }
   checks.push({
-    name: 'GET /:id JSON identical on both servers',
+    name: `GET /:id JSON identical on the service and the ${peer.name}`,
     ok: same === ids.length,
     detail: `${same}/${ids.length}`,
   });
@@ -169,7 +185,7 @@ export async function checkParity(urls: Record<ServerName, string>, fixture: Fix
     const baselineIds = baseline.results.map((row) => row.id);
     const ok = serviceIds.length === 20 && isDeepStrictEqual(serviceIds, baselineIds) && service.next !== null;
     checks.push({
-      name: `${label}: same 20 ids on both servers`,
+      name: `${label}: same 20 ids on the service and the ${peer.name}`,
       ok,
       detail: `${serviceIds.length} vs ${baselineIds.length} rows`,
     });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: the servers' working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export type ServerName = 'service' | 'baseline';
+/** The service, the hand-written Koa peer, and the framework-free "limit" server. */
+export type ServerName = 'service' | 'baseline' | 'limit';
+export const SERVER_NAMES: readonly ServerName[] = ['service', 'baseline', 'limit'];
 
 /** Peak resident memory of a child, from /proc (Linux): VmHWM, and VmRSS sampled every 100 ms. */
 export class MemorySampler {
@@ -42,6 +44,25 @@ export class MemorySampler {
   }
 }
 
+/**
+ * CPU time (user + system) the process has used so far, in ms, from /proc/<pid>/stat; null where
+ * /proc is unavailable. Per request it is far steadier than req/s on a machine others load too.
+ */
+export function cpuTimeMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state, field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface ServerProcess {
   readonly name: ServerName;
   readonly url: string;
@@ -61,6 +82,10 @@ export interface StartOptions {
   readonly env: Record<string, string>;
   readonly port: number;
   readonly readyTimeoutMs?: number;
+  /** The node executable (default: the one running the bench). */
+  readonly node?: string | undefined;
+  /** Where the child's stdout goes: kept in memory for error messages (default), or this file. */
+  readonly stdoutFile?: string | undefined;
 }
 
 function healthStatus(url: string): Promise<number> {
@@ -89,11 +114,14 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const url = `http://127.0.0.1:${options.port}`;
   const lines: string[] = [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...options.args], {
+  // A file (or /dev/null) for stdout keeps the bench process out of the service's log volume.
+  const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'a');
+  const child = spawn(options.node ?? process.execPath, [...options.args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
   });
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
   const keep = (chunk: Buffer) => {
     lines.push(
       ...chunk
@@ -149,12 +177,25 @@ export interface ServerSettings {
   readonly env?: Readonly<Record<string, string>>;
   /** Another build of the service to measure instead of dist/src/main.js. */
   readonly entry?: string;
+  /** The node executable for the server (default: the bench's own). */
+  readonly node?: string | undefined;
+  /** The service's JSON logs go to this file (default /dev/null); other servers log nothing per request. */
+  readonly logFile?: string | undefined;
 }
 
-/** The built service, configured as in production. Expects `npm run build` to have run. */
+/** A budget no benchmark reaches: the limiter does all its work and refuses nothing. */
+const UNREACHABLE_BUDGET = '1000000000';
+
+/**
+ * The built service as production runs it: info-level JSON access logs (to a file, /dev/null by
+ * default), metrics, request ids, security headers, and the in-memory rate limiter on with a
+ * budget no run reaches, so its cost is measured but it refuses nothing. Expects `npm run build`.
+ */
 export function startService(settings: ServerSettings): Promise<ServerProcess> {
   return startServer({
     name: 'service',
+    node: settings.node,
+    stdoutFile: settings.logFile ?? '/dev/null',
     args: [...(settings.nodeFlags ?? []), settings.entry ?? 'dist/src/main.js'],
     port: settings.port,
     env: {
@@ -163,21 +204,27 @@ export function startService(settings: ServerSettings): Promise<ServerProcess> {
       JWT_SECRET: settings.secret,
       PORT: String(settings.port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       MIGRATE_ON_START: 'true',
       DB_POOL_SIZE: String(settings.poolSize),
-      // A benchmark from one client IP would only measure 429s; the baseline has no limiter either.
-      RATE_LIMIT_ENABLED: 'false',
+      METRICS_ENABLED: 'true',
+      // On the API port: production's separate metrics port (9464) may be taken on a shared machine,
+      // and where /metrics is served does not change what each request costs.
+      METRICS_PORT: '0',
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_READS: UNREACHABLE_BUDGET,
+      RATE_LIMIT_WRITES: UNREACHABLE_BUDGET,
       ...settings.env,
     },
   });
 }
 
-/** The hand-written baseline, run through tsx's loader (compiled once at start-up). */
-export function startBaseline(settings: ServerSettings): Promise<ServerProcess> {
+/** The two hand-written peers, compiled by `npm run build` into dist/bench (no loader at run time). */
+function startPeer(name: 'baseline' | 'limit', settings: ServerSettings): Promise<ServerProcess> {
   return startServer({
-    name: 'baseline',
-    args: [...(settings.nodeFlags ?? []), '--import', 'tsx', 'bench/baseline/server.ts'],
+    name,
+    node: settings.node,
+    args: [...(settings.nodeFlags ?? []), `dist/bench/${name}/server.js`],
     port: settings.port,
     env: {
       NODE_ENV: 'production',
@@ -188,4 +235,14 @@ export function startBaseline(settings: ServerSettings): Promise<ServerProcess> 
       POOL_SIZE: String(settings.poolSize),
     },
   });
+}
+
+/** The hand-written Koa + pg peer (bench/baseline). */
+export const startBaseline = (settings: ServerSettings): Promise<ServerProcess> => startPeer('baseline', settings);
+
+/** The framework-free limit server (bench/limit). */
+export const startLimit = (settings: ServerSettings): Promise<ServerProcess> => startPeer('limit', settings);
+
+export function startByName(name: ServerName, settings: ServerSettings): Promise<ServerProcess> {
+  return name === 'service' ? startService(settings) : startPeer(name, settings);
 }

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
+import type { AccessTokenVerifier } from '../application/ports/access-token-verifier.port.js';
 import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
 import { developmentSecret } from '../adapters/env/development-secret.js';
 import { JoseAccessTokenVerifier } from '../adapters/jose/jose-access-token-verifier.js';
 import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
+import { VerifiedTokenCache } from '../adapters/jose/verified-token-cache.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
@@ -128,14 +130,14 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   }
 }
 
-async function tokenVerifier(config: AppConfig, logger: Logger): Promise<JoseAccessTokenVerifier> {
+async function tokenVerifier(config: AppConfig, logger: Logger): Promise<AccessTokenVerifier> {
   const { jwt } = config;
   const secret = isHmac(jwt.algorithm) ? (jwt.secret ?? (await developmentSecretFor(config, logger))) : undefined;
   if (secret !== undefined && secret.length < 32) {
     // Production refuses this at configuration time; elsewhere it is allowed but called out.
     logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
   }
-  return new JoseAccessTokenVerifier({
+  const jose = new JoseAccessTokenVerifier({
     algorithm: jwt.algorithm,
     keys: await loadVerificationKeys({ ...jwt, secret }),
     leewaySeconds: jwt.leewaySeconds,
@@ -144,6 +146,9 @@ async function tokenVerifier(config: AppConfig, logger: Logger): Promise<JoseAcc
     claims: { userId: jwt.userIdClaim, tokenType: jwt.tokenTypeClaim, tokenId: jwt.jtiClaim },
     maxTokenBytes: jwt.maxTokenBytes,
   });
+  return jwt.verifiedCacheSize === 0
+    ? jose
+    : new VerifiedTokenCache(jose, { leewaySeconds: jwt.leewaySeconds, maxEntries: jwt.verifiedCacheSize });
 }
 
 async function rateLimitStoreFor(config: AppConfig, logger: Logger): Promise<RateLimitStore> {

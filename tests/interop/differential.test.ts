@@ -106,6 +106,12 @@ describe('differential: the service and simplejwt 5.2.2 on a token corpus', func
             djangoProfile(django, token),
             serviceVerdict(service, token, `Differential ${pairName}: ${testCase.name}`),
           ]);
+          // Second sight of the same token: an accepted one now comes from the verified-token cache
+          // (JWT_VERIFIED_CACHE_SIZE), and must get exactly the verdict jose gave it.
+          const again = await serviceVerdict(service, token, `Differential ${pairName} again: ${testCase.name}`);
+          expect(again.verdict, `second sight of the token: ${summary(again)} after ${summary(verdict)}`).to.equal(
+            verdict.verdict,
+          );
           const outcome = outcomeOf(tokenCheck, verdict);
           const reason = DELIBERATELY_STRICTER[testCase.name];
           rows.push({

@@ -14,6 +14,8 @@ export interface JwtConfig {
   readonly tokenTypeClaim: string;
   readonly jtiClaim: string;
   readonly maxTokenBytes: number;
+  /** Accepted tokens remembered until they expire (0: verify every request). */
+  readonly verifiedCacheSize: number;
 }
 
 export interface AppConfig {
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenTypeClaim: text(env, 'JWT_TOKEN_TYPE_CLAIM') ?? 'token_type',
     jtiClaim: text(env, 'JWT_JTI_CLAIM') ?? 'jti',
     maxTokenBytes: integer(env, 'JWT_MAX_TOKEN_BYTES', 8192, 256, 65536),
+    verifiedCacheSize: integer(env, 'JWT_VERIFIED_CACHE_SIZE', 10_000, 0, 1_000_000),
   };
   const config: AppConfig = {
     production,

@@ -15,6 +15,17 @@ export class PrometheusMetrics implements ServiceMetrics {
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitRejections: Counter<'bucket'>;
   private readonly rateLimitStoreErrors: Counter;
+  /**
+   * The labelled children per method, route and status: prom-client hashes a labels object on
+   * every call otherwise. Bounded like the series themselves (route templates, not raw paths).
+   */
+  private readonly requestSeries = new Map<
+    string,
+    {
+      readonly count: Counter.Internal;
+      readonly duration: Histogram.Internal<'method' | 'route' | 'status'>;
+    }
+  >();
 
   constructor(poolState?: () => Promise<PoolState | undefined>) {
     const registers = [this.registry];
@@ -65,9 +76,15 @@ export class PrometheusMetrics implements ServiceMetrics {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.durations.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      const labels = { method, route, status: String(status) };
+      series = { count: this.requests.labels(labels), duration: this.durations.labels(labels) };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   authFailure(reason: string): void {
