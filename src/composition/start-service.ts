@@ -15,6 +15,7 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { MikroOrmOpportunitySearch } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
@@ -70,6 +71,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       : undefined;
     const container = buildContainer({
       opportunities: new MikroOrmOpportunityRepository(orm),
+      search: new MikroOrmOpportunitySearch(orm),
       verifier,
       health: new MikroOrmHealthCheck(orm),
       logger,

@@ -7,7 +7,6 @@ import type {
   OpportunityFilters,
   OpportunityRepository,
   PageRequest,
-  SearchHit,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
 import { guardDatabase } from './database-errors.js';
@@ -98,15 +97,6 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     const query = keysetQuery({ filters, page });
     const rows = await this.query(query.sql, query.params);
     return slice(rows, query.reversed, page.limit, opportunityFromRow);
-  }
-
-  async search(text: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>> {
-    const query = keysetQuery({ filters, page, search: text });
-    const rows = await this.query(query.sql, query.params);
-    return slice(rows, query.reversed, page.limit, (row) => ({
-      opportunity: opportunityFromRow(row),
-      rank: Number(row.rank),
-    }));
   }
 
   /** Runs a read as a named prepared statement: PostgreSQL parses and plans each shape once per connection. */

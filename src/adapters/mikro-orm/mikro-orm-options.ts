@@ -3,6 +3,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema } from './opportunity.entity-schema.js';
+import { SearchVocabularySchema } from './search/search-entity-schema.js';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -23,7 +24,7 @@ export interface DatabaseSettings {
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
   return defineConfig({
     clientUrl: settings.url,
-    entities: [OpportunitySchema, IdempotencyKeySchema],
+    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,

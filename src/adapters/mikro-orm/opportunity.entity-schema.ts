@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
+import { SEARCH_INDEXES } from './search/search-entity-schema.js';
 
 /**
  * Maps the plain domain class to the `opportunity` table, so the domain needs no decorators or
@@ -24,4 +25,6 @@ export const OpportunitySchema = defineEntity({
     updatedAt: p.datetime(3),
     version: p.integer(),
   },
+  // Search (migration 20261201): indexes the search and the location/tag filters rely on.
+  indexes: SEARCH_INDEXES,
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { InMemoryOpportunityRepository } from '../../../src/adapters/in-memory/in-memory-opportunity-repository.js';
+import { InMemoryOpportunitySearch } from '../../../src/adapters/in-memory/in-memory-opportunity-search.js';
 import { ListOpportunities } from '../../../src/application/opportunity/list-opportunities.use-case.js';
 import type { PageCursor } from '../../../src/application/opportunity/pagination.js';
 import { SearchOpportunities } from '../../../src/application/opportunity/search-opportunities.use-case.js';
@@ -49,7 +50,7 @@ describe('Listing and search use cases (in-memory adapters)', () => {
   });
 
   it('searches with the same paging and refuses blank or overlong text', async () => {
-    const search = new SearchOpportunities(repository);
+    const search = new SearchOpportunities(new InMemoryOpportunitySearch(repository));
     const first = await search.execute('garden', {}, { limit: 3 });
     expect(first.items).to.have.length(3);
     expect(first.next?.position.rank).to.be.a('number');

@@ -90,9 +90,32 @@ export interface paths {
     };
     /**
      * Full-text search, most relevant first
-     * @description Searches title, tags and description. Same filters and paging as the list.
+     * @description Searches title, tags and description (typos corrected; see `suggestion`). Same filters and paging as the list.
      */
     get: operations['searchOpportunities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/opportunities/search/suggestions': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * As-you-type suggestions: titles with highlights
+     * @description A trailing space in `q` says the last word is complete. No paging (a `cursor` is ignored).
+     */
+    get: operations['suggestOpportunities'];
     put?: never;
     post?: never;
     delete?: never;
@@ -289,6 +312,56 @@ export interface components {
        */
       previous: string | null;
       results: components['schemas']['Opportunity'][];
+    };
+    /** @description The list shape, with highlighted results and a suggested correction. */
+    SearchPage: {
+      /** Format: uri-reference */
+      next: string | null;
+      /** Format: uri-reference */
+      previous: string | null;
+      results: components['schemas']['SearchHit'][];
+      /** @description A corrected query when the words look misspelt (e.g. `pyhton` → `python`), else null. */
+      suggestion: string | null;
+    };
+    SearchHit: {
+      /** Format: uuid */
+      id: string;
+      title: string;
+      description: string;
+      category: components['schemas']['OpportunityCategory'];
+      location: string | null;
+      tags: string[];
+      status: components['schemas']['OpportunityStatus'];
+      /** Format: date */
+      deadline: string | null;
+      /** @description The Django token's `user_id`. */
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Starts at 1, +1 on each update; the ETag is `"<version>"`. */
+      version: number;
+      highlight: {
+        title: components['schemas']['TextRuns'];
+        /** @description For long descriptions, a snippet around the first match ("…" marks cuts). */
+        description: components['schemas']['TextRuns'];
+      };
+    };
+    /** @description The text cut into runs; `match: true` marks what matched (style it, no markup involved). */
+    TextRuns: {
+      text: string;
+      match: boolean;
+    }[];
+    Suggestions: {
+      /** @description A corrected query when the words look misspelt (e.g. `pyhton` → `python`), else null. */
+      suggestion: string | null;
+      results: {
+        /** Format: uuid */
+        id: string;
+        title: string;
+        highlight: components['schemas']['TextRuns'];
+      }[];
     };
     /** @enum {string} */
     OpportunityStatus: 'open' | 'closed';
@@ -757,6 +830,10 @@ export interface components {
     StatusFilter: 'open' | 'closed';
     /** @description Only those created by this Django `user_id`. */
     CreatedByFilter: string;
+    /** @description Only this location (compared trimmed). */
+    LocationFilter: string;
+    /** @description Only those with this tag. */
+    TagFilter: string;
     /** @description Page size. */
     Limit: number;
     /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -927,6 +1004,10 @@ export interface operations {
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
         createdBy?: components['parameters']['CreatedByFilter'];
+        /** @description Only this location (compared trimmed). */
+        location?: components['parameters']['LocationFilter'];
+        /** @description Only those with this tag. */
+        tag?: components['parameters']['TagFilter'];
         /** @description Page size. */
         limit?: components['parameters']['Limit'];
         /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -1017,6 +1098,10 @@ export interface operations {
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
         createdBy?: components['parameters']['CreatedByFilter'];
+        /** @description Only this location (compared trimmed). */
+        location?: components['parameters']['LocationFilter'];
+        /** @description Only those with this tag. */
+        tag?: components['parameters']['TagFilter'];
         /** @description Page size. */
         limit?: components['parameters']['Limit'];
         /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -1031,7 +1116,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page, newest first. */
+      /** @description A page of results with highlights. */
       200: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1041,7 +1126,56 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['OpportunityPage'];
+          'application/json': components['schemas']['SearchPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['TokenRefused'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  suggestOpportunities: {
+    parameters: {
+      query: {
+        /** @description What was typed so far. */
+        q: string;
+        /** @description Only this category. */
+        category?: components['parameters']['CategoryFilter'];
+        /** @description Only this status. */
+        status?: components['parameters']['StatusFilter'];
+        /** @description Only those created by this Django `user_id`. */
+        createdBy?: components['parameters']['CreatedByFilter'];
+        /** @description Only this location (compared trimmed). */
+        location?: components['parameters']['LocationFilter'];
+        /** @description Only those with this tag. */
+        tag?: components['parameters']['TagFilter'];
+        /** @description Opaque position from a `next` or `previous` link; only from this service. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description How many suggestions. */
+        limit?: number;
+      };
+      header?: {
+        /** @description A request id to correlate logs (e.g. from a gateway); echoed back, or replaced by a UUID when not sane. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Suggestions. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Suggestions'];
         };
       };
       400: components['responses']['BadRequest'];
@@ -1058,6 +1192,10 @@ export interface operations {
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
         createdBy?: components['parameters']['CreatedByFilter'];
+        /** @description Only this location (compared trimmed). */
+        location?: components['parameters']['LocationFilter'];
+        /** @description Only those with this tag. */
+        tag?: components['parameters']['TagFilter'];
         /** @description Page size. */
         limit?: components['parameters']['Limit'];
         /** @description Opaque position from a `next` or `previous` link; only from this service. */

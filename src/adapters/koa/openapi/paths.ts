@@ -118,14 +118,48 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'searchOpportunities',
       tags: ['opportunities'],
       summary: 'Full-text search, most relevant first',
-      description: 'Searches title, tags and description. Same filters and paging as the list.',
+      description:
+        'Searches title, tags and description (typos corrected; see `suggestion`). Same filters and paging as the list.',
       security: PUBLIC,
       parameters: [
         { name: 'q', in: 'query', required: true, description: 'What to look for.', schema: searchTextSchema },
         p('CategoryFilter'),
         ...pagingParameters(),
       ],
-      responses: pageResponses(),
+      responses: {
+        '200': json('A page of results with highlights.', ref('SearchPage')),
+        '400': r('BadRequest'),
+        '401': r('TokenRefused'),
+        ...always(),
+      },
+    },
+  },
+  '/api/v1/opportunities/search/suggestions': {
+    parameters: [p('RequestId')],
+    get: {
+      operationId: 'suggestOpportunities',
+      tags: ['opportunities'],
+      summary: 'As-you-type suggestions: titles with highlights',
+      description: 'A trailing space in `q` says the last word is complete. No paging (a `cursor` is ignored).',
+      security: PUBLIC,
+      parameters: [
+        { name: 'q', in: 'query', required: true, description: 'What was typed so far.', schema: searchTextSchema },
+        p('CategoryFilter'),
+        ...pagingParameters().filter((parameter) => !String(parameter.$ref).endsWith('/Limit')),
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: 'How many suggestions.',
+          schema: { type: 'integer', minimum: 1, maximum: 10, default: 5 },
+        },
+      ],
+      responses: {
+        '200': json('Suggestions.', ref('Suggestions')),
+        '400': r('BadRequest'),
+        '401': r('TokenRefused'),
+        ...always(),
+      },
     },
   },
   '/api/v1/opportunities/category/{category}': {

@@ -167,6 +167,18 @@ export const parameters: Record<string, JsonSchema> = {
     minLength: 1,
     maxLength: 255,
   }),
+  LocationFilter: queryParameter('location', 'Only this location (compared trimmed).', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    pattern: '\\S',
+  }),
+  TagFilter: queryParameter('tag', 'Only those with this tag.', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 40,
+    pattern: '\\S',
+  }),
   Limit: queryParameter('limit', 'Page size.', limitSchema),
   Cursor: queryParameter('cursor', 'Opaque position from a `next` or `previous` link; only from this service.', {
     type: 'string',
@@ -211,4 +223,6 @@ export const parameters: Record<string, JsonSchema> = {
 };
 
 export const pagingParameters = (): JsonSchema[] =>
-  ['StatusFilter', 'CreatedByFilter', 'Limit', 'Cursor'].map((name) => ({ $ref: `#/components/parameters/${name}` }));
+  ['StatusFilter', 'CreatedByFilter', 'LocationFilter', 'TagFilter', 'Limit', 'Cursor'].map((name) => ({
+    $ref: `#/components/parameters/${name}`,
+  }));

@@ -37,7 +37,7 @@ export const limitSchema: JsonSchema = {
   default: PAGE_SIZE.default,
 };
 
-const opportunityProperties = {
+export const opportunityProperties = {
   id: { type: 'string', format: 'uuid' },
   title: { type: 'string', minLength: 1, maxLength: LIMITS.titleMax },
   description: { type: 'string', minLength: 1, maxLength: LIMITS.descriptionMax },
@@ -60,6 +60,44 @@ const opportunity: JsonSchema = {
   properties: opportunityProperties,
 };
 
+const textRuns: JsonSchema = {
+  type: 'array',
+  description: 'The text cut into runs; `match: true` marks what matched (style it, no markup involved).',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['text', 'match'],
+    properties: { text: { type: 'string' }, match: { type: 'boolean' } },
+  },
+};
+
+/** A search result: the opportunity plus where it matched. */
+const searchHit: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...Object.keys(opportunityProperties), 'highlight'],
+  properties: {
+    ...opportunityProperties,
+    highlight: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['title', 'description'],
+      properties: {
+        title: ref('TextRuns'),
+        description: {
+          ...ref('TextRuns'),
+          description: 'For long descriptions, a snippet around the first match ("…" marks cuts).',
+        },
+      },
+    },
+  },
+};
+
+const suggestion: JsonSchema = {
+  type: ['string', 'null'],
+  description: 'A corrected query when the words look misspelt (e.g. `pyhton` → `python`), else null.',
+};
+
 const opportunityInput: JsonSchema = {
   type: 'object',
   description:
@@ -75,6 +113,37 @@ const opportunityInput: JsonSchema = {
     tags: TAGS,
     status: { ...statusSchema, default: 'open' },
     deadline: { type: ['string', 'null'], format: 'date', examples: ['2027-06-30'] },
+  },
+};
+
+const searchPage: JsonSchema = {
+  type: 'object',
+  description: 'The list shape, with highlighted results and a suggested correction.',
+  additionalProperties: false,
+  required: ['next', 'previous', 'results', 'suggestion'],
+  properties: {
+    next: { type: ['string', 'null'], format: 'uri-reference' },
+    previous: { type: ['string', 'null'], format: 'uri-reference' },
+    results: { type: 'array', items: ref('SearchHit') },
+    suggestion,
+  },
+};
+
+const suggestions: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['suggestion', 'results'],
+  properties: {
+    suggestion,
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title', 'highlight'],
+        properties: { id: { type: 'string', format: 'uuid' }, title: { type: 'string' }, highlight: ref('TextRuns') },
+      },
+    },
   },
 };
 
@@ -188,6 +257,10 @@ export const schemas: Record<string, JsonSchema> = {
   Opportunity: opportunity,
   OpportunityInput: opportunityInput,
   OpportunityPage: page,
+  SearchPage: searchPage,
+  SearchHit: searchHit,
+  TextRuns: textRuns,
+  Suggestions: suggestions,
   OpportunityStatus: statusSchema,
   OpportunityCategory: categorySchema,
   Problem: problemSchema([

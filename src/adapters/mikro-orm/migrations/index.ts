@@ -1,5 +1,6 @@
 import { Migration20261124Initial } from './migration-20261124-initial.js';
 import { Migration20261201145221 } from './migration-20261201-idempotency-key.js';
+import { Migration20261201Search } from './migration-20261201-search.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -8,4 +9,5 @@ import { Migration20261201145221 } from './migration-20261201-idempotency-key.js
 export const migrations = [
   { name: 'Migration20261124Initial', class: Migration20261124Initial },
   { name: 'Migration20261201145221', class: Migration20261201145221 },
+  { name: 'Migration20261201Search', class: Migration20261201Search },
 ];

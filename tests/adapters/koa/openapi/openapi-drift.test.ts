@@ -7,7 +7,12 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import type * as t from 'io-ts';
 import type Koa from 'koa';
-import { ListQuery, OpportunityBody, SearchQuery } from '../../../../src/adapters/koa/opportunity-codecs.js';
+import {
+  ListQuery,
+  OpportunityBody,
+  SearchQuery,
+  SuggestQuery,
+} from '../../../../src/adapters/koa/opportunity-codecs.js';
 import { openApiDocument } from '../../../../src/adapters/koa/openapi/openapi-document.js';
 import { startTestService } from '../../../support/test-service.js';
 
@@ -102,7 +107,9 @@ const QUERY_PROBES: Record<string, string[]> = {
   category: ['music', 'Not A Slug', long(51), ''],
   status: ['open', 'closed', 'archived', ''],
   createdBy: ['42', long(255), long(256), ''],
-  limit: ['1', '20', '100', '101', '1e2', '0', '-1', 'abc', '5.5'],
+  location: ['Lyon', long(200), long(201), '', '  '],
+  tag: ['outdoors', long(40), long(41), '', ' '],
+  limit: ['1', '5', '10', '11', '20', '100', '101', '1e2', '0', '-1', 'abc', '5.5'],
   q: ['piano', long(200), long(201), '', '   '],
 };
 
@@ -137,13 +144,14 @@ describe('OpenAPI contract: no drift between the document and the code', () => {
   for (const [path, codec] of [
     ['/api/v1/opportunities', ListQuery],
     ['/api/v1/opportunities/search', SearchQuery],
+    ['/api/v1/opportunities/search/suggestions', SuggestQuery],
   ] as const) {
     it(`query parameters of ${path}: the same names, required ones and verdicts as the codec`, () => {
       const parameters = queryParameters(path);
       const fields = codecFields(codec);
       expect(parameters.map((p) => p.name).sort()).to.deep.equal(fields.all.sort());
       expect(parameters.filter((p) => p.required).map((p) => p.name)).to.deep.equal(fields.required);
-      const base = path.endsWith('search') ? { q: 'piano' } : {};
+      const base = path.includes('search') ? { q: 'piano' } : {};
       for (const parameter of parameters) {
         const check = ajv.compile(parameter.schema);
         for (const probe of QUERY_PROBES[parameter.name] ?? []) {
