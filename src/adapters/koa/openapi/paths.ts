@@ -23,8 +23,9 @@ const BEARER = [{ bearerAuth: [] }];
 /** Public: no token needed, but a token that is sent is checked (DRF authenticates eagerly). */
 const PUBLIC = [{}, { bearerAuth: [] }];
 
-const pageResponses = (): Record<string, JsonSchema> => ({
-  '200': json('A page, newest first.', ref('OpportunityPage')),
+/** The answers of the public read operations that take query parameters. */
+const readResponses = (description: string, schema: string): Record<string, JsonSchema> => ({
+  '200': json(description, ref(schema)),
   '400': r('BadRequest'),
   '401': r('TokenRefused'),
   ...always(),
@@ -90,7 +91,7 @@ export const paths: Record<string, JsonSchema> = {
       summary: 'List opportunities, newest first',
       security: PUBLIC,
       parameters: [p('CategoryFilter'), ...pagingParameters()],
-      responses: pageResponses(),
+      responses: readResponses('A page, newest first.', 'OpportunityPage'),
     },
     post: {
       operationId: 'createOpportunity',
@@ -126,12 +127,7 @@ export const paths: Record<string, JsonSchema> = {
         p('CategoryFilter'),
         ...pagingParameters(),
       ],
-      responses: {
-        '200': json('A page of results with highlights.', ref('SearchPage')),
-        '400': r('BadRequest'),
-        '401': r('TokenRefused'),
-        ...always(),
-      },
+      responses: readResponses('A page of results with highlights.', 'SearchPage'),
     },
   },
   '/api/v1/opportunities/search/suggestions': {
@@ -154,12 +150,7 @@ export const paths: Record<string, JsonSchema> = {
           schema: { type: 'integer', minimum: 1, maximum: 10, default: 5 },
         },
       ],
-      responses: {
-        '200': json('Suggestions.', ref('Suggestions')),
-        '400': r('BadRequest'),
-        '401': r('TokenRefused'),
-        ...always(),
-      },
+      responses: readResponses('Suggestions.', 'Suggestions'),
     },
   },
   '/api/v1/opportunities/category/{category}': {
@@ -173,7 +164,7 @@ export const paths: Record<string, JsonSchema> = {
         { name: 'category', in: 'path', required: true, schema: ref('OpportunityCategory') },
         ...pagingParameters(),
       ],
-      responses: pageResponses(),
+      responses: readResponses('A page, newest first.', 'OpportunityPage'),
     },
   },
   '/api/v1/opportunities/{id}': {
