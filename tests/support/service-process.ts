@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { checkResponsesFrom } from './contract/contract-recorder.js';
 import { TEST_SECRET } from './test-service.js';
 import { waitUntil as pollUntil } from './wait.js';
 
@@ -29,6 +30,7 @@ export function spawnService(
   env: Record<string, string> = {},
   options: SpawnOptions = {},
 ): ServiceProcess {
+  checkResponsesFrom(`http://127.0.0.1:${port}`);
   const imports = (options.imports ?? []).flatMap((module) => ['--import', module]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports, 'src/main.ts'], {
     cwd: root,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { checkResponsesFrom } from './contract/contract-recorder.js';
 import { loadConfig } from '../../src/adapters/env/app-config.js';
 import type { Logger } from '../../src/adapters/logging/logger.port.js';
 import { type RunningService, startService } from '../../src/composition/start-service.js';
@@ -44,6 +45,7 @@ export async function startTestService(
     ...env,
   });
   const service = await startService(config, logger);
+  checkResponsesFrom(service.url);
   return {
     service,
     logger,
