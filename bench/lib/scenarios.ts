@@ -32,7 +32,16 @@ const get = (path: () => string): autocannon.Request => ({
 const getById = (fixture: Fixture) => get(() => `${API}/${any(fixture.ids)}`);
 const listFirst = () => get(() => `${API}?limit=20`);
 const category = () => get(() => `${API}/category/${any(CATEGORIES)}?limit=20`);
-const search = (fixture: Fixture) => get(() => `${API}/search?q=${encodeURIComponent(fixture.search.query)}&limit=20`);
+const searchFor = (query: string) => get(() => `${API}/search?q=${encodeURIComponent(query)}&limit=20`);
+const search = (fixture: Fixture) => searchFor(fixture.search.query);
+
+/** The query classes of the search targets (bench/README.md), each at 1 and at 8 connections. */
+export const SEARCH_CLASSES = [
+  { name: 'common', label: 'two common words', query: 'python mentor' },
+  { name: 'rare', label: 'rare word', query: 'sommelier' },
+  { name: 'prefix', label: '3-letter prefix', query: 'pyt' },
+  { name: 'typo', label: 'a typo in each of two words', query: 'pyhton mentr' },
+] as const;
 
 /** The service and the limit server page by keyset cursor, the baseline by OFFSET: all land on the same rows. */
 export function deepPagePath(server: ServerName, fixture: Fixture): string {
@@ -90,6 +99,14 @@ export function scenarios(options: { connections: number; searchConnections: num
       connections: options.searchConnections,
       requests: (c) => [search(c.fixture)],
     },
+    ...SEARCH_CLASSES.flatMap((searchClass) =>
+      [1, options.searchConnections].map((searchConnections) => ({
+        name: `search-${searchClass.name}-${searchConnections}`,
+        label: `GET /search ${searchClass.label} "${searchClass.query}"`,
+        connections: searchConnections,
+        requests: () => [searchFor(searchClass.query)],
+      })),
+    ),
     { name: 'post', label: 'POST / (token)', connections, write: 'post', requests: (c) => [writeRequest(c, 'post')] },
     {
       // The baseline ignores the header: its column is a plain POST again.

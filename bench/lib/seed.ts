@@ -39,7 +39,7 @@ const ADJECTIVES = [
 const NOUNS = [
   'workshops', 'projects', 'campaigns', 'lessons', 'reports', 'websites', 'newsletters', 'festivals', 'clinics',
   'surveys', 'archives', 'exhibitions', 'courses', 'deliveries', 'repairs', 'gardens', 'concerts', 'meetups',
-  'grants', 'podcasts',
+  'grants', 'podcasts', 'cafés',
 ];
 // prettier-ignore
 const VERBS = [
@@ -97,7 +97,9 @@ function seedSql(): string {
         initcap(${pick(FIELDS)}) || ' ' || ${pick(ROLES)} || ' for ' || ${pick(AUDIENCES)} as title,
         'We are looking for a ' || ${pick(ADJECTIVES)} || ' ' || ${pick(ROLES)} || ' to help with ' || ${pick(FIELDS)}
           || ' ' || ${pick(NOUNS)} || '. You will ' || ${pick(VERBS)} || ' ' || ${pick(NOUNS)} || ' with our '
-          || ${pick(TEAMS)} || ' team in ' || ${pick(CITIES)} || '. ' || ${pick(CLOSINGS)} as description,
+          || ${pick(TEAMS)} || ' team in ' || ${pick(CITIES)} || '. ' || ${pick(CLOSINGS)}
+          -- a rare word (about 60 rows per million) for the rare-word search class
+          || case when random() < 0.00006 then ' A sommelier will train you.' else '' end as description,
         ${pick(CATEGORIES)} as category,
         ${pick(CITIES)} as city,
         floor(random() * ${tagCount})::int as t1,
@@ -125,7 +127,13 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
   await client.query('begin');
   try {
     for (const index of indexes.rows) await client.query(`drop index "${index.indexname}"`);
+    // The search vocabulary trigger works row by row; one pass afterwards is much faster.
+    await client.query('alter table opportunity disable trigger user');
     await client.query(seedSql(), [rows]);
+    await client.query('alter table opportunity enable trigger user');
+    await client.query(`insert into search_vocabulary (word)
+      select distinct w from opportunity o, opportunity_vocabulary_words(o.title, o.tags, o.description) as w
+      on conflict do nothing`);
     for (const index of indexes.rows) await client.query(index.indexdef);
     await client.query('commit');
   } catch (error) {
@@ -133,6 +141,7 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
     throw error;
   }
   await client.query('vacuum analyze opportunity');
+  await client.query('vacuum analyze search_vocabulary');
 }
 
 /** What the scenarios need from the seeded data. */

@@ -11,6 +11,7 @@ import type { Clock } from '../application/ports/clock.port.js';
 import type { HealthCheck } from '../application/ports/health-check.port.js';
 import type { IdGenerator } from '../application/ports/id-generator.port.js';
 import type { OpportunityRepository } from '../domain/opportunity/opportunity-repository.port.js';
+import type { OpportunitySearch } from '../domain/opportunity/search/opportunity-search.port.js';
 import { createKoaApp, type KoaAppDependencies } from '../adapters/koa/koa-app.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { CryptoIdGenerator } from '../adapters/system/crypto-id-generator.js';
@@ -21,6 +22,7 @@ import { bindIdempotency, type IdempotencyAdapters, idempotentUseCases } from '.
 /** The adapters a running service plugs into the core. Swapping one happens here and only here. */
 export interface Adapters {
   readonly opportunities: OpportunityRepository;
+  readonly search: OpportunitySearch;
   readonly verifier: AccessTokenVerifier;
   readonly health: HealthCheck;
   readonly logger: Logger;
@@ -65,9 +67,10 @@ export function buildContainer(adapters: Adapters): Container {
   container
     .bind(TOKENS.ListOpportunities)
     .toResolvedValue((r: OpportunityRepository) => new ListOpportunities(r), [...repo]);
+  container.bind<OpportunitySearch>(TOKENS.OpportunitySearch).toConstantValue(adapters.search);
   container
     .bind(TOKENS.SearchOpportunities)
-    .toResolvedValue((r: OpportunityRepository) => new SearchOpportunities(r), [...repo]);
+    .toResolvedValue((index: OpportunitySearch) => new SearchOpportunities(index), [TOKENS.OpportunitySearch]);
 
   bindIdempotency(container, adapters.idempotency);
 

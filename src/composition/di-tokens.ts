@@ -1,6 +1,7 @@
 /** Service identifiers for the container: one Symbol per port or use case. */
 export const TOKENS = {
   OpportunityRepository: Symbol.for('OpportunityRepository'),
+  OpportunitySearch: Symbol.for('OpportunitySearch'),
   AccessTokenVerifier: Symbol.for('AccessTokenVerifier'),
   HealthCheck: Symbol.for('HealthCheck'),
   Clock: Symbol.for('Clock'),

@@ -17,6 +17,8 @@ import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
 import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
 import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
+import { RoutedQueries } from '../adapters/mikro-orm/routed-queries.js';
+import { MikroOrmOpportunitySearch, SEARCH_LIMITS } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
@@ -84,18 +86,21 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
 
     let stopping = false;
     const { ops } = config;
+    // One router for the repository and the search: reads of both go to a healthy replica.
+    const queries = new RoutedQueries(
+      orm,
+      replicas && {
+        replicas,
+        readYourWrites,
+        ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
+      },
+    );
     const metricsEndpoint = metrics
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
       : undefined;
     const container = buildContainer({
-      opportunities: new MikroOrmOpportunityRepository(
-        orm,
-        replicas && {
-          replicas,
-          readYourWrites,
-          ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
-        },
-      ),
+      opportunities: new MikroOrmOpportunityRepository(orm, queries),
+      search: new MikroOrmOpportunitySearch(orm, SEARCH_LIMITS, queries),
       verifier,
       health: new MikroOrmHealthCheck(orm, replicas),
       logger,

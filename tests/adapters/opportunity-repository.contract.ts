@@ -7,6 +7,7 @@ import type {
   Slice,
 } from '../../src/domain/opportunity/opportunity-repository.port.js';
 import { anOpportunity } from '../support/builders.js';
+import { rejection } from '../support/rejection.js';
 
 export interface RepositoryFixture {
   /** A repository over an empty store. */
@@ -129,68 +130,20 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
       );
     });
 
-    it('searches title, tags and description, most relevant first', async () => {
-      const inTitle = anOpportunity({
-        title: 'Piano teacher wanted',
-        description: 'Weekly lessons.',
-        tags: [],
-        minutesAgo: 3,
-      });
-      const inTag = anOpportunity({
-        title: 'Music school helper',
-        description: 'Assist staff.',
-        tags: ['piano'],
-        minutesAgo: 2,
-      });
-      const inBody = anOpportunity({
-        title: 'Event crew',
-        description: 'Move a piano on stage.',
-        tags: [],
-        minutesAgo: 1,
-      });
-      const unrelated = anOpportunity({ title: 'Dog walker', description: 'Walk dogs.', tags: ['pets'] });
-      for (const opportunity of [inTitle, inTag, inBody, unrelated]) await repo.add(opportunity);
-
-      const hits = await repo.search('piano', {}, { limit: 10 });
-      expect(hits.items.map((hit) => hit.opportunity.id)).to.deep.equal([inTitle.id, inTag.id, inBody.id]);
-      expect(hits.items[0]?.rank).to.be.greaterThan(hits.items[2]?.rank ?? Infinity);
-      const excluding = await repo.search('piano -stage', {}, { limit: 10 });
-      expect(excluding.items.map((hit) => hit.opportunity.id)).to.have.members([inTitle.id, inTag.id]);
-      expect((await repo.search('piano', { category: 'nothing' }, { limit: 10 })).items).to.have.length(0);
-      expect((await repo.search('saxophone', {}, { limit: 10 })).items).to.have.length(0);
-    });
-
-    it('pages through search results by (rank, time, id) without repeats', async () => {
-      const all = Array.from({ length: 5 }, (_, i) => anOpportunity({ title: `Garden job ${i}`, minutesAgo: i }));
-      for (const opportunity of all) await repo.add(opportunity);
-      const first = await repo.search('garden', {}, { limit: 2 });
-      const last = first.items[1];
-      expect(first.hasMore).to.equal(true);
-      const rest = await repo.search(
-        'garden',
-        {},
-        {
-          limit: 10,
-          after: {
-            createdAt: last?.opportunity.createdAt as Date,
-            id: last?.opportunity.id as string,
-            rank: last?.rank as number,
-          },
-        },
-      );
-      const seen = [...first.items, ...rest.items].map((hit) => hit.opportunity.id);
-      expect(new Set(seen).size).to.equal(5);
-      expect(rest.hasMore).to.equal(false);
+    it('filters lists by location (ignoring case and accents) and by tag', async () => {
+      const krakow = anOpportunity({ location: 'Kraków', tags: ['remote', 'paid'], minutesAgo: 1 });
+      const lyon = anOpportunity({ location: 'Lyon', tags: ['paid'], minutesAgo: 2 });
+      const nowhere = anOpportunity({ location: null, tags: [], minutesAgo: 3 });
+      for (const opportunity of [krakow, lyon, nowhere]) await repo.add(opportunity);
+      expect(ids(await repo.list({ location: 'krakow' }, { limit: 10 }))).to.deep.equal([krakow.id]);
+      expect(ids(await repo.list({ location: 'KRAKÓW' }, { limit: 10 }))).to.deep.equal([krakow.id]);
+      expect(ids(await repo.list({ tag: 'paid' }, { limit: 10 }))).to.deep.equal([krakow.id, lyon.id]);
+      expect(ids(await repo.list({ tag: 'paid', location: 'lyon' }, { limit: 10 }))).to.deep.equal([lyon.id]);
+      expect(ids(await repo.list({ tag: 'Paid' }, { limit: 10 }))).to.deep.equal([]);
     });
   });
 }
 
 async function expectConflict(action: () => Promise<unknown>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConflictError);
-    return;
-  }
-  expect.fail('expected a ConflictError');
+  expect(await rejection(action(), 'the repository call')).to.be.instanceOf(ConflictError);
 }

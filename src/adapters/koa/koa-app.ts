@@ -16,6 +16,7 @@ import {
   singleHost,
   strictTransportSecurity,
 } from './http-hardening.middleware.js';
+import { docsRoutes } from './openapi/docs.routes.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
 import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
@@ -136,6 +137,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.use(singleHost);
   app.use(cors(deps.corsOrigins ?? []));
   app.use(ops.routes());
+  app.use(docsRoutes().routes()); // the contract and its page: public, before token checks and limits
   const refusals = deps.rateLimit?.policy.refusedAuthentications;
   app.use(
     authentication(

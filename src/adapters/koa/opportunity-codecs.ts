@@ -9,6 +9,7 @@ import {
   checkTags,
   checkTitle,
   checkUserId,
+  LIMITS,
   type RuleResult,
 } from '../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../application/opportunity/pagination.js';
@@ -52,10 +53,26 @@ function checkLimit(value: string): RuleResult<number> {
     : { ok: false, message: `must be an integer from 1 to ${PAGE_SIZE.max}` };
 }
 
+function checkLocationFilter(value: string): RuleResult<string> {
+  const location = checkLocation(value);
+  return location.ok && location.value !== null
+    ? { ok: true, value: location.value }
+    : { ok: false, message: `must be 1 to ${LIMITS.locationMax} characters` };
+}
+
+function checkTagFilter(value: string): RuleResult<string> {
+  const tags = checkTags([value]);
+  return tags.ok && tags.value[0] !== undefined
+    ? { ok: true, value: tags.value[0] }
+    : { ok: false, message: tags.ok ? 'must not be blank' : tags.message };
+}
+
 const listFields = {
   category: ruled(single, checkCategory),
   status: ruled(single, checkStatus),
   createdBy: ruled(single, checkUserId),
+  location: ruled(single, checkLocationFilter),
+  tag: ruled(single, checkTagFilter),
   limit: ruled(single, checkLimit),
   cursor: single,
 };
@@ -67,6 +84,24 @@ export const SearchQuery = t.exact(
   t.intersection([t.type({ q: ruled(single, checkSearchText) }), t.partial(listFields)]),
 );
 export type SearchQuery = t.TypeOf<typeof SearchQuery>;
+
+export const SUGGESTIONS = { default: 5, max: 10 } as const;
+
+function checkSuggestionLimit(value: string): RuleResult<number> {
+  const limit = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  return limit >= 1 && limit <= SUGGESTIONS.max
+    ? { ok: true, value: limit }
+    : { ok: false, message: `must be an integer from 1 to ${SUGGESTIONS.max}` };
+}
+
+/** As-you-type suggestions: the search filters, a small limit, no paging. */
+export const SuggestQuery = t.exact(
+  t.intersection([
+    t.type({ q: ruled(single, checkSearchText) }),
+    t.partial({ ...listFields, limit: ruled(single, checkSuggestionLimit) }),
+  ]),
+);
+export type SuggestQuery = t.TypeOf<typeof SuggestQuery>;
 
 export const CategoryParam = ruled(single, checkCategory);
 

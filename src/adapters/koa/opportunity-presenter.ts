@@ -41,11 +41,11 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
  * otherwise: never from the Host header or an absolute-form request target, which a client (or an
  * attacker poisoning a shared cache) controls.
  */
-export function presentPage<T>(
+export function presentPage<T, J = OpportunityJson>(
   ctx: Context,
   publicUrl: string | undefined,
   page: Page<T>,
-  present: (item: T) => OpportunityJson,
+  present: (item: T) => J,
 ) {
   const link = (cursor: Page<T>['next']): string | null => {
     if (!cursor) return null;

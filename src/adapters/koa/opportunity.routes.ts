@@ -18,10 +18,19 @@ import { requireActor } from './authentication.middleware.js';
 import { decodeCursor } from './cursor-codec.js';
 import { idempotencyKeyOf, idempotently, jsonResponse, noContent, sendResult } from './idempotency.http.js';
 import { decodeAll } from './io-ts-support.js';
-import { CategoryParam, IdParam, ListQuery, OpportunityBody, SearchQuery } from './opportunity-codecs.js';
+import {
+  CategoryParam,
+  IdParam,
+  ListQuery,
+  OpportunityBody,
+  SearchQuery,
+  SUGGESTIONS,
+  SuggestQuery,
+} from './opportunity-codecs.js';
 import { presentOpportunity, presentPage } from './opportunity-presenter.js';
 import { answerNotModifiedWhenFresh, ifMatchOf } from './conditional-requests.js';
 import { etagOf as etag, HttpProblem, validationProblem } from './problem.js';
+import { presentSearchPage, presentSuggestions } from './search-presenter.js';
 
 export interface OpportunityUseCases {
   readonly create: CreateOpportunity;
@@ -64,13 +73,20 @@ function pageOf(query: ListQuery, ranked: boolean): PageQuery {
   };
 }
 
-function filtersOf(query: ListQuery): OpportunityFilters {
-  const { category, status, createdBy } = query;
+function filtersOf(query: Omit<ListQuery, 'limit'>): OpportunityFilters {
+  const { category, status, createdBy, location, tag } = query;
   return {
     ...(category === undefined ? {} : { category }),
     ...(status === undefined ? {} : { status }),
     ...(createdBy === undefined ? {} : { createdBy }),
+    ...(location === undefined ? {} : { location }),
+    ...(tag === undefined ? {} : { tag }),
   };
+}
+
+/** The text as typed once validated: a trailing space tells that the last word is complete. */
+function typedText(ctx: Context, validated: string): string {
+  return typeof ctx.query.q === 'string' ? ctx.query.q : validated;
 }
 
 /** Write endpoints need a token before anything else is looked at (no body parsing for strangers). */
@@ -147,8 +163,15 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
   // Registered before `/:id` so these paths are not taken for ids.
   router.get('/search', async (ctx) => {
     const query = decode(SearchQuery, ctx.query);
-    const page = await useCases.search.execute(query.q, filtersOf(query), pageOf(query, true));
-    ctx.body = presentPage(ctx, publicUrl, page, (hit) => presentOpportunity(hit.opportunity));
+    const page = await useCases.search.execute(typedText(ctx, query.q), filtersOf(query), pageOf(query, true));
+    ctx.body = presentSearchPage(ctx, publicUrl, page);
+  });
+
+  router.get('/search/suggestions', async (ctx) => {
+    const query = decode(SuggestQuery, ctx.query);
+    const limit = query.limit ?? SUGGESTIONS.default;
+    const page = await useCases.search.execute(typedText(ctx, query.q), filtersOf(query), { limit }, 'suggest');
+    ctx.body = presentSuggestions(page);
   });
 
   router.get('/category/:category', async (ctx) => {

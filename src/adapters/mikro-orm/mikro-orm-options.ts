@@ -3,6 +3,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
+import { OpportunityFold, OpportunityVocabularyWords, SearchVocabularySchema } from './search/search-entity-schema.js';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -28,8 +29,8 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     replicas: (settings.replicaUrls ?? []).map((clientUrl, index) => ({ name: `replica-${index + 1}`, clientUrl })),
     // The ORM would pick a replica at random, healthy or not: reads are routed by ReplicaSet instead.
     preferReadReplicas: false,
-    entities: [OpportunitySchema, IdempotencyKeySchema],
-    routines: [OpportunityTagsText],
+    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema],
+    routines: [OpportunityTagsText, OpportunityFold, OpportunityVocabularyWords],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,
@@ -44,6 +45,9 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     },
     pool: { min: 0, max: settings.poolSize ?? 10 },
     driverOptions: {
+      // MikroORM reads only host, port, user, password, database and schema from the URL: pass
+      // libpq's application_name on, so the service's sessions are recognisable in pg_stat_activity.
+      application_name: new URL(settings.url).searchParams.get('application_name') ?? 'opportunities',
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
       // pg-pool applies this both to opening a connection and to waiting for a free one.
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,

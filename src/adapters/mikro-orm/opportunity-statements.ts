@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { OpportunityFilters, PageRequest } from '../../domain/opportunity/opportunity-repository.port.js';
 import { OPPORTUNITY_COLUMNS, type OpportunityDatabase } from './opportunity-row.js';
 import { type Param, prepare, type PreparedStatement } from './prepared-statement.js';
@@ -23,6 +23,8 @@ export interface PageParams {
   readonly category?: string;
   readonly status?: string;
   readonly createdBy?: string;
+  readonly location?: string;
+  readonly tag?: string;
   readonly positionCreatedAt?: Date;
   readonly positionId?: string;
   /** One more than the page, to learn whether more rows exist. */
@@ -41,7 +43,7 @@ export function directionOf(page: PageRequest): Direction {
   return page.before ? 'before' : page.after ? 'after' : 'first';
 }
 
-const DIRECTIONS: Record<Direction, number> = { first: 0, after: 8, before: 16 };
+const DIRECTIONS: Record<Direction, number> = { first: 0, after: 32, before: 64 };
 
 /** Which filters and direction a request uses (everything that changes the SQL text), as a small number. */
 export function shapeKey(filters: OpportunityFilters, direction: Direction): number {
@@ -49,7 +51,9 @@ export function shapeKey(filters: OpportunityFilters, direction: Direction): num
     DIRECTIONS[direction] +
     (filters.category === undefined ? 0 : 1) +
     (filters.status === undefined ? 0 : 2) +
-    (filters.createdBy === undefined ? 0 : 4)
+    (filters.createdBy === undefined ? 0 : 4) +
+    (filters.location === undefined ? 0 : 8) +
+    (filters.tag === undefined ? 0 : 16)
   );
 }
 
@@ -103,6 +107,15 @@ export class OpportunityStatements {
         for (const [field, column] of FILTER_COLUMNS) {
           if (filters[field] !== undefined) query = query.where(column, '=', param(field) as string);
         }
+        // Location ignores case and accents, tags match exactly: as the search indexes expect them.
+        if (filters.location !== undefined) {
+          query = query.where(({ eb, fn, val }) =>
+            eb(fn('opportunity_fold', ['o.location']), '=', fn('opportunity_fold', [val(param('location'))])),
+          );
+        }
+        if (filters.tag !== undefined) {
+          query = query.where('o.tags', '@>', sql<string[]>`array[${param('tag')}::text]`);
+        }
         if (direction !== 'first') {
           // Listing order is descending: "after" means smaller keys, "before" larger.
           query = query.where(({ eb, refTuple, tuple, cast, val }) =>
@@ -147,6 +160,8 @@ export function pageParams(filters: OpportunityFilters, page: PageRequest): Page
     category: filters.category,
     status: filters.status,
     createdBy: filters.createdBy,
+    location: filters.location,
+    tag: filters.tag,
     positionCreatedAt: position?.createdAt,
     positionId: position?.id,
     limit: page.limit + 1,

@@ -1,9 +1,11 @@
 import { ValidationError } from '../../domain/domain-errors.js';
+import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
 import type {
-  OpportunityFilters,
-  OpportunityRepository,
+  OpportunitySearch,
   SearchHit,
-} from '../../domain/opportunity/opportunity-repository.port.js';
+  SearchRequest,
+} from '../../domain/opportunity/search/opportunity-search.port.js';
+import { parseSearchQuery } from '../../domain/opportunity/search/search-query.js';
 import { loadPage, type Page, type PageQuery } from './pagination.js';
 import { collapseNegations, searchTextProblem } from './search-text.js';
 
@@ -19,17 +21,38 @@ export function checkSearchText(text: string): { ok: true; value: string } | { o
   return { ok: true, value: collapseNegations(trimmed) };
 }
 
-export class SearchOpportunities {
-  constructor(private readonly opportunities: OpportunityRepository) {}
+export interface SearchPage extends Page<SearchHit> {
+  /** The corrected query when the typed words found nothing by themselves ("did you mean"). */
+  readonly suggestion: string | null;
+}
 
-  /** Most relevant first; equally relevant ones newest first. */
-  execute(text: string, filters: OpportunityFilters, page: PageQuery): Promise<Page<SearchHit>> {
+export class SearchOpportunities {
+  constructor(private readonly index: OpportunitySearch) {}
+
+  /**
+   * Most relevant first; equally relevant ones newest first. `suggest` is the lighter as-you-type
+   * mode: titles only, a smaller candidate set, first page only.
+   */
+  async execute(
+    text: string,
+    filters: OpportunityFilters,
+    page: PageQuery,
+    mode: SearchRequest['mode'] = 'full',
+  ): Promise<SearchPage> {
     const checked = checkSearchText(text);
     if (!checked.ok) throw new ValidationError([{ field: 'q', message: checked.message }]);
-    return loadPage(
+    // The last word stays a prefix only while it is being typed: trailing spaces count.
+    const query = parseSearchQuery(collapseNegations(text.trimStart()).slice(0, SEARCH_TEXT_MAX + 1));
+    let suggestion: string | null = null;
+    const found = await loadPage(
       page,
-      (request) => this.opportunities.search(checked.value, filters, request),
+      async (request) => {
+        const results = await this.index.search({ query, filters, page: request, mode });
+        suggestion = results.suggestion;
+        return results;
+      },
       (hit) => ({ createdAt: hit.opportunity.createdAt, id: hit.opportunity.id, rank: hit.rank }),
     );
+    return { ...found, suggestion };
   }
 }

@@ -5,6 +5,10 @@ export interface OpportunityFilters {
   readonly category?: string;
   readonly status?: OpportunityStatus;
   readonly createdBy?: string;
+  /** Same place, ignoring case and accents (`lisbon` finds "Lisbon", `krakow` finds "Kraków"). */
+  readonly location?: string;
+  /** Carries this tag (exactly as stored). */
+  readonly tag?: string;
 }
 
 /**
@@ -33,11 +37,6 @@ export interface Slice<T> {
   readonly hasMore: boolean;
 }
 
-export interface SearchHit {
-  readonly opportunity: Opportunity;
-  readonly rank: number;
-}
-
 export interface OpportunityRepository {
   add(opportunity: Opportunity): Promise<void>;
   /**
@@ -49,6 +48,4 @@ export interface OpportunityRepository {
   remove(id: string, expectedVersion?: number): Promise<boolean>;
   findById(id: string): Promise<Opportunity | null>;
   list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>>;
-  /** Full-text search ranked by relevance; `query` uses web-search syntax (words, "phrases", -not, or). */
-  search(query: string, filters: OpportunityFilters, page: PageRequest): Promise<Slice<SearchHit>>;
 }

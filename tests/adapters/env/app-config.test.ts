@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/adapters/env/app-config.js';
+import { thrown } from '../../support/rejection.js';
 
 const SECRET = 's'.repeat(40);
 
 function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  return expect.fail('expected a ConfigError');
+  const error = thrown(() => loadConfig(env), `loading ${JSON.stringify(env)}`);
+  expect(error).to.be.instanceOf(ConfigError);
+  return (error as Error).message;
 }
 
 describe('Configuration from the environment', () => {

@@ -25,6 +25,10 @@ export interface DjangoOptions {
   accessLifetimeSeconds?: number;
   refreshLifetimeSeconds?: number;
   leeway?: number;
+  /** SIMPLE_JWT ROTATE_REFRESH_TOKENS: a refresh also returns a new refresh token. */
+  rotateRefreshTokens?: boolean;
+  /** SIMPLE_JWT BLACKLIST_AFTER_ROTATION (with the token_blacklist app): a rotated-out refresh token stops working. */
+  blacklistAfterRotation?: boolean;
 }
 
 export interface CommandResult {
@@ -90,6 +94,10 @@ export function djangoEnv(options: DjangoOptions, sqlitePath: string): NodeJS.Pr
     JWT_ACCESS_LIFETIME_SECONDS: options.accessLifetimeSeconds,
     JWT_REFRESH_LIFETIME_SECONDS: options.refreshLifetimeSeconds,
     JWT_LEEWAY: options.leeway,
+    JWT_ROTATE_REFRESH_TOKENS:
+      options.rotateRefreshTokens === undefined ? undefined : Number(options.rotateRefreshTokens),
+    JWT_BLACKLIST_AFTER_ROTATION:
+      options.blacklistAfterRotation === undefined ? undefined : Number(options.blacklistAfterRotation),
   };
   for (const [name, value] of Object.entries(optional)) {
     if (value !== undefined) env[name] = String(value);

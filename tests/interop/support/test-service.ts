@@ -2,6 +2,7 @@
  * Starts the real Opportunities service (Koa + MikroORM on the run's test database) with a given
  * JWT configuration, and calls its HTTP API.
  */
+import { checkResponsesFrom } from '../../support/contract/contract-recorder.js';
 import { loadConfig } from '../../../src/adapters/env/app-config.js';
 import { startService } from '../../../src/composition/start-service.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
@@ -29,6 +30,7 @@ export async function startTestService(jwtEnv: Record<string, string>): Promise<
     ...jwtEnv,
   });
   const service = await startService(config, logger);
+  checkResponsesFrom(service.url);
   return { url: service.url, logger, stop: () => service.stop() };
 }
 

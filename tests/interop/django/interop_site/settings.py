@@ -89,7 +89,11 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=int(env("JWT_ACCESS_LIFETIME_SECONDS", "300"))),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=int(env("JWT_REFRESH_LIFETIME_SECONDS", "86400"))),
     "LEEWAY": int(env("JWT_LEEWAY", "0")),
+    "ROTATE_REFRESH_TOKENS": env("JWT_ROTATE_REFRESH_TOKENS", "0") == "1",
+    "BLACKLIST_AFTER_ROTATION": env("JWT_BLACKLIST_AFTER_ROTATION", "0") == "1",
 }
+if SIMPLE_JWT["BLACKLIST_AFTER_ROTATION"]:
+    INSTALLED_APPS.append("rest_framework_simplejwt.token_blacklist")
 
 # runserver logs each request to stderr; the harness keeps it for error messages.
 LOGGING = {

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Router from '@koa/router';
+import { stringify } from 'yaml';
+import { openApiDocument } from './openapi-document.js';
+
+/** The Swagger UI files the page needs, served from node_modules: the page works with no internet. */
+const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'swagger-ui.css': { file: 'swagger-ui.css', type: 'text/css' },
+  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'application/javascript' },
+  'favicon-32x32.png': { file: 'favicon-32x32.png', type: 'image/png' },
+};
+
+/**
+ * Inline scripts are refused by the page's policy, so the start-up lives in its own file.
+ * `validatorUrl: null`: no badge calling validator.swagger.io. Swagger UI itself sends no telemetry
+ * (the install-time Scarf script of swagger-ui-dist is denied in package.json).
+ */
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    validatorUrl: null,
+    deepLinking: true,
+    displayRequestDuration: true,
+    tryItOutEnabled: false,
+  });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Opportunities service – API documentation</title>
+  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/**
+ * The API's own policy is `default-src 'none'`; the page needs its scripts, Swagger UI's inline
+ * styles and data: images, and calls to this origin for "Try it out". Nothing from elsewhere.
+ */
+const DOCS_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function docsRoutes(): Router {
+  const document = openApiDocument();
+  const json = JSON.stringify(document);
+  const yaml = stringify(document, { aliasDuplicateObjects: false });
+  const cache = new Map<string, Buffer>();
+  const router = new Router();
+
+  router.get('/', (ctx) => {
+    ctx.redirect('/docs');
+  });
+  router.get('/openapi.json', (ctx) => {
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.type = 'application/json';
+    ctx.body = json;
+  });
+  router.get('/openapi.yaml', (ctx) => {
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.type = 'application/yaml';
+    ctx.body = yaml;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.set('Content-Security-Policy', DOCS_POLICY);
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.type = 'text/html';
+    ctx.body = PAGE;
+  });
+  router.get('/docs/:asset', async (ctx) => {
+    const name = ctx.params.asset ?? '';
+    if (name === 'init.js') {
+      ctx.type = 'application/javascript';
+      ctx.body = INIT_SCRIPT;
+      return;
+    }
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) return; // a 404 problem, from the error handling
+    let content = cache.get(asset.file);
+    if (!content) {
+      content = await readFile(join(SWAGGER_UI_DIR, asset.file));
+      cache.set(asset.file, content);
+    }
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.type = asset.type;
+    ctx.body = content;
+  });
+  return router;
+}

@@ -1,0 +1,44 @@
+import type { Opportunity } from '../opportunity.js';
+import type { OpportunityFilters, PageRequest, Slice } from '../opportunity-repository.port.js';
+import type { SearchQuery } from './search-query.js';
+
+/** A stretch of text and whether it matched the query: apps render these safely, no markup involved. */
+export interface TextRun {
+  readonly text: string;
+  readonly match: boolean;
+}
+
+export interface SearchHighlight {
+  /** The whole title, cut into runs. */
+  readonly title: readonly TextRun[];
+  /** The description, or for long ones a snippet around the first match ("…" marks cuts), cut into runs. */
+  readonly description: readonly TextRun[];
+}
+
+export interface SearchHit {
+  readonly opportunity: Opportunity;
+  /** Relevance: higher first; equal relevance is ordered newest first. */
+  readonly rank: number;
+  readonly highlight: SearchHighlight;
+}
+
+export interface SearchResults extends Slice<SearchHit> {
+  /** The query with its typos corrected, when the results come only from corrections (or nothing matched). */
+  readonly suggestion: string | null;
+}
+
+export interface SearchRequest {
+  readonly query: SearchQuery;
+  readonly filters: OpportunityFilters;
+  readonly page: PageRequest;
+  /** `suggest`: titles only and a lighter candidate set, for results while typing. */
+  readonly mode: 'full' | 'suggest';
+}
+
+/**
+ * Relevance-ranked search. Order: documents matching more clauses first, then fewer corrected
+ * typos, then matches in the title (then tags, then description), then newest.
+ */
+export interface OpportunitySearch {
+  search(request: SearchRequest): Promise<SearchResults>;
+}
