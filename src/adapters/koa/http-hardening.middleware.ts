@@ -44,7 +44,7 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
       ctx.set(
         'Access-Control-Allow-Headers',
-        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id',
+        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Read-Consistency, X-Request-Id',
       );
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;

@@ -108,6 +108,8 @@ describe('Operations: logs, metrics, health and HTTP hardening', () => {
       expect(preflight.status).to.equal(204);
       expect(preflight.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
       expect(preflight.headers.get('access-control-allow-headers')).to.contain('Authorization');
+      // Browser clients ask for primary reads with it (read-your-writes across instances).
+      expect(preflight.headers.get('access-control-allow-headers')).to.contain('X-Read-Consistency');
       const other = await open.request(PATH, { headers: { origin: 'https://evil.example.com' } });
       expect(other.headers.get('access-control-allow-origin')).to.equal(null);
     } finally {
