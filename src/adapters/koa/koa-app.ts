@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
 import type { HealthCheck } from '../../application/ports/health-check.port.js';
 import type { RateLimitStore } from '../../application/ports/rate-limit-store.port.js';
@@ -80,6 +80,20 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   return router;
 }
 
+/**
+ * The operational and documentation routers serve nothing under `/api/`, so the API's requests skip
+ * their matching (a router that matches nothing still walks its routes and builds a chain per
+ * request). Other paths, in any letter case, still go through them as before.
+ */
+function outsideApi(router: Router): Middleware {
+  const routes = router.routes();
+  // The router sets `params` and `router` on the context itself.
+  const gated: Middleware = (ctx, next) =>
+    ctx.path.startsWith('/api/') ? next() : routes(ctx as Parameters<typeof routes>[0], next);
+  // Like the router's own middleware, it names its router (the contract's drift test reads it).
+  return Object.assign(gated, { router });
+}
+
 export function createKoaApp(deps: KoaAppDependencies): Koa {
   // Behind a proxy, only the address the nearest proxy appended is believed: the left-most
   // X-Forwarded-For entries are whatever the client chose to send.
@@ -100,8 +114,8 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   app.use(singleHost);
   // Off when no origin is configured (the main client is a mobile app): then no step at all.
   if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
-  app.use(ops.routes());
-  app.use(docsRoutes().routes()); // the contract and its page: public, before token checks and limits
+  app.use(outsideApi(ops));
+  app.use(outsideApi(docsRoutes())); // the contract and its page: public, before token checks and limits
   const refusals = deps.rateLimit?.policy.refusedAuthentications;
   app.use(
     authentication(
