@@ -10,6 +10,8 @@ export default tseslint.config(
       '.data/',
       'tests/interop/django/',
       'tests/architecture/fixtures/',
+      'reports/',
+      '.stryker-tmp/',
     ],
   },
   js.configs.recommended,

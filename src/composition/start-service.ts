@@ -15,7 +15,10 @@ import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
-import { MikroOrmOpportunitySearch } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
+import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
+import { RoutedQueries } from '../adapters/mikro-orm/routed-queries.js';
+import { MikroOrmOpportunitySearch, SEARCH_LIMITS } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
@@ -47,6 +50,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       mikroOrmOptions({
         url: databaseUrl,
         poolSize: config.dbPoolSize,
+        replicaUrls: config.replicas.urls,
         statementTimeoutMs: config.dbStatementTimeoutMs,
         queryTimeoutMs: config.dbQueryTimeoutMs,
         connectTimeoutMs: config.ops.dbConnectTimeoutMs,
@@ -59,21 +63,46 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     }
 
+    const replicaSet = replicaSetOf(orm, {
+      maxLagMs: config.replicas.maxLagMs,
+      checkIntervalMs: config.replicas.checkIntervalMs,
+      probeTimeoutMs: Math.min(config.replicas.checkIntervalMs, config.ops.dbConnectTimeoutMs),
+      onStateChange: (replica, previous) => {
+        if (replica.state === 'up') logger.info({ replica, previous }, 'read replica serves reads');
+        else logger.warn({ replica, previous }, 'read replica skipped: reads go to the primary');
+      },
+    });
+    await replicaSet.start();
+    cleanups.unshift(async () => replicaSet.stop());
+    const replicas = replicaSet.size > 0 ? replicaSet : undefined;
+    const readYourWrites = new ReadYourWrites(config.replicas.readYourWritesMs);
+
     const verifier = await tokenVerifier(config, logger);
-    const metrics = config.ops.metricsEnabled ? new PrometheusMetrics(() => poolState(orm)) : undefined;
+    const metrics = config.ops.metricsEnabled
+      ? new PrometheusMetrics(() => poolState(orm), replicas && (() => replicas.statuses()))
+      : undefined;
     const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger) : undefined;
     if (rateLimitStore?.close) cleanups.push(() => rateLimitStore.close?.() ?? Promise.resolve());
 
     let stopping = false;
     const { ops } = config;
+    // One router for the repository and the search: reads of both go to a healthy replica.
+    const queries = new RoutedQueries(
+      orm,
+      replicas && {
+        replicas,
+        readYourWrites,
+        ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
+      },
+    );
     const metricsEndpoint = metrics
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
       : undefined;
     const container = buildContainer({
-      opportunities: new MikroOrmOpportunityRepository(orm),
-      search: new MikroOrmOpportunitySearch(orm),
+      opportunities: new MikroOrmOpportunityRepository(orm, queries),
+      search: new MikroOrmOpportunitySearch(orm, SEARCH_LIMITS, queries),
       verifier,
-      health: new MikroOrmHealthCheck(orm),
+      health: new MikroOrmHealthCheck(orm, replicas),
       logger,
       idempotency: {
         store: new PostgresIdempotencyStore(orm),
@@ -97,6 +126,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
               },
             }
           : {}),
+        ...(replicas ? { readScope: (userId, kind, next) => readYourWrites.run(userId, kind, next) } : {}),
         bodyLimitBytes: config.bodyLimitBytes,
         requireIfMatch: config.requireIfMatch,
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

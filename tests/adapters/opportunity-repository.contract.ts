@@ -7,6 +7,7 @@ import type {
   Slice,
 } from '../../src/domain/opportunity/opportunity-repository.port.js';
 import { anOpportunity } from '../support/builders.js';
+import { rejection } from '../support/rejection.js';
 
 export interface RepositoryFixture {
   /** A repository over an empty store. */
@@ -144,11 +145,5 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
 }
 
 async function expectConflict(action: () => Promise<unknown>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConflictError);
-    return;
-  }
-  expect.fail('expected a ConflictError');
+  expect(await rejection(action(), 'the repository call')).to.be.instanceOf(ConflictError);
 }

@@ -3,9 +3,9 @@
  * refresh endpoints drive the service over HTTP, in every key mode the service supports.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { signSimplejwtAccessToken } from '../support/simplejwt-token.js';
+import { waitUntil } from '../support/wait.js';
 import { requireDjango } from './support/django-guard.js';
 import {
   type InteropFixture,
@@ -44,11 +44,9 @@ describe('interop with Django REST framework simplejwt 5.2.2', function () {
   });
 
   describe('HS256 with a shared secret', () => {
-    const word = `interop${randomBytes(4).toString('hex')}`;
-    const category = `interop-${randomBytes(4).toString('hex')}`;
+    // Each test stands alone: what one creates, it creates itself, so one failure cannot cascade.
     let aliceTokens: { access: string; refresh: string };
     let eveAccess: string; // lives 1 s: obtained early so that the expiry test waits less
-    let created: { id: string };
 
     before(async () => {
       [aliceTokens, { access: eveAccess }] = await Promise.all([
@@ -57,61 +55,82 @@ describe('interop with Django REST framework simplejwt 5.2.2', function () {
       ]);
     });
 
-    it('an opportunity created with a Django access token belongs to the Django user', async () => {
-      const response = await create(f.service.main, aliceTokens.access, `Garden day ${word}`, { category });
+    /** An opportunity of Alice's, created with her Django access token, in a category of its own. */
+    async function alicesOpportunity(title = 'Garden day') {
+      const word = `interop${randomBytes(4).toString('hex')}`;
+      const category = `interop-${randomBytes(4).toString('hex')}`;
+      const response = await create(f.service.main, aliceTokens.access, `${title} ${word}`, { category });
       expect(response.status, JSON.stringify(response.body)).to.equal(201);
-      expect(response.body.createdBy).to.equal(f.users.alice.id);
+      return {
+        ...(response.body as { id: string; title: string }),
+        word,
+        category,
+        path: `${OPPORTUNITIES}/${response.body.id}`,
+      };
+    }
+
+    it('an opportunity created with a Django access token belongs to the Django user', async () => {
+      const created = await alicesOpportunity();
+      expect(created).to.include({ createdBy: f.users.alice.id });
       expect(decodeSegment(aliceTokens.access, 1).user_id).to.equal(f.users.alice.id); // the UUID string, as sent
-      created = response.body;
     });
 
     it('list, get, search and category show it', async () => {
+      const created = await alicesOpportunity();
       const url = f.service.main.url;
-      const list = await call(url, 'GET', `${OPPORTUNITIES}?createdBy=${f.users.alice.id}`);
-      const get = await call(url, 'GET', `${OPPORTUNITIES}/${created.id}`, { token: aliceTokens.access });
-      const search = await call(url, 'GET', `${OPPORTUNITIES}/search?q=${word}`);
-      const byCategory = await call(url, 'GET', `${OPPORTUNITIES}/category/${category}`);
+      const list = await call(url, 'GET', `${OPPORTUNITIES}?createdBy=${f.users.alice.id}&limit=1`);
+      const get = await call(url, 'GET', created.path, { token: aliceTokens.access });
+      const search = await call(url, 'GET', `${OPPORTUNITIES}/search?q=${created.word}`);
+      const byCategory = await call(url, 'GET', `${OPPORTUNITIES}/category/${created.category}`);
       for (const page of [list, search, byCategory]) {
         expect(page.status).to.equal(200);
         expect(page.body.results.map((o: { id: string }) => o.id)).to.deep.equal([created.id]);
       }
       expect(get.status).to.equal(200);
-      expect(get.body).to.include({ id: created.id, createdBy: f.users.alice.id, title: `Garden day ${word}` });
+      expect(get.body).to.include({ id: created.id, createdBy: f.users.alice.id, title: created.title });
     });
 
-    it('another Django user gets 403 on PUT and DELETE', async () => {
+    it('another Django user gets 403 on PUT and DELETE, and the opportunity is unchanged', async () => {
+      const created = await alicesOpportunity();
+      const before = await call(f.service.main.url, 'GET', created.path);
       const { access } = await login(f.django.main, f.users.bob);
-      const path = `${OPPORTUNITIES}/${created.id}`;
-      const put = await call(f.service.main.url, 'PUT', path, { token: access, body: opportunityBody('Taken over') });
-      const del = await call(f.service.main.url, 'DELETE', path, { token: access });
+      const put = await call(f.service.main.url, 'PUT', created.path, {
+        token: access,
+        body: opportunityBody('Taken over'),
+      });
+      const del = await call(f.service.main.url, 'DELETE', created.path, { token: access });
       expect([put.status, put.body.code, del.status, del.body.code]).to.deep.equal([
         403,
         'forbidden',
         403,
         'forbidden',
       ]);
-      const after = await call(f.service.main.url, 'GET', path);
-      expect(after.body.title).to.equal(`Garden day ${word}`);
+      const after = await call(f.service.main.url, 'GET', created.path);
+      expect(after.body).to.deep.equal(before.body);
     });
 
     it('an admin (role "admin" in the token) may update and delete it', async () => {
+      const created = await alicesOpportunity();
       const { access } = await login(f.django.main, f.users.root);
       expect(decodeSegment(access, 1).role).to.equal('admin');
-      const path = `${OPPORTUNITIES}/${created.id}`;
-      const put = await call(f.service.main.url, 'PUT', path, { token: access, body: opportunityBody('Moderated') });
+      const put = await call(f.service.main.url, 'PUT', created.path, {
+        token: access,
+        body: opportunityBody('Moderated'),
+      });
       expect(put.status, JSON.stringify(put.body)).to.equal(200);
       expect(put.body).to.include({ title: 'Moderated', createdBy: f.users.alice.id });
-      expect((await call(f.service.main.url, 'DELETE', path, { token: access })).status).to.equal(204);
-      expect((await call(f.service.main.url, 'GET', path)).status).to.equal(404);
+      expect((await call(f.service.main.url, 'DELETE', created.path, { token: access })).status).to.equal(204);
+      expect((await call(f.service.main.url, 'GET', created.path)).status).to.equal(404);
     });
 
     it("accepts an access token from Django's refresh endpoint, which keeps the login iat", async () => {
       const loginIat = decodeSegment(aliceTokens.refresh, 1).iat as number;
-      const wait = (loginIat + 2) * 1000 - Date.now(); // make the refreshed token visibly older than its lifetime
-      if (wait > 0) await sleep(wait);
+      // Once the clock has passed the login second, a freshly issued iat would differ from it.
+      await waitUntil(() => nowSeconds() > loginIat, { timeoutMs: 3_000, what: 'the second after the login' });
       const { access } = await f.django.main.refresh(aliceTokens.refresh);
       const claims = decodeSegment(access, 1);
       expect(claims.iat).to.equal(loginIat);
+      expect(claims.iat).to.be.below(nowSeconds());
       expect((claims.exp as number) - loginIat).to.be.greaterThan(300); // longer than ACCESS_TOKEN_LIFETIME
       expect(claims.jti).to.not.equal(decodeSegment(aliceTokens.access, 1).jti);
       const response = await create(f.service.main, access, 'Created with a refreshed token');
@@ -135,8 +154,12 @@ describe('interop with Django REST framework simplejwt 5.2.2', function () {
       const access = eveAccess;
       const { exp, iat } = decodeSegment(access, 1) as { exp: number; iat: number };
       expect(exp - iat).to.equal(1);
-      await sleep(Math.max(0, (exp + 1) * 1000 - Date.now()));
-      expect((await f.django.expiring.profile(`Bearer ${access}`)).status).to.equal(401);
+      // Django itself is the judge of when the token has expired; then the service must agree.
+      await waitUntil(async () => (await f.django.expiring.profile(`Bearer ${access}`)).status === 401, {
+        timeoutMs: 5_000,
+        intervalMs: 100,
+        what: 'Django to refuse the 1 s token',
+      });
       expectRefused(await create(f.service.main, access), 'expired', 'Token is expired');
     });
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { checkResponsesFrom } from './contract/contract-recorder.js';
 import { TEST_SECRET } from './test-service.js';
+import { waitUntil as pollUntil } from './wait.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -15,10 +16,23 @@ export interface ServiceProcess {
   kill(): void;
 }
 
+export interface SpawnOptions {
+  /** Extra modules preloaded with `--import` (e.g. tests/support/exit-gate.mjs). */
+  readonly imports?: readonly string[];
+  /** Give the child a stdin pipe (the exit gate waits for a line on it). */
+  readonly stdin?: boolean;
+}
+
 /** The real entry point (`src/main.ts`) as its own process, as production runs it. */
-export function spawnService(port: number, databaseUrl: string, env: Record<string, string> = {}): ServiceProcess {
+export function spawnService(
+  port: number,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  options: SpawnOptions = {},
+): ServiceProcess {
   checkResponsesFrom(`http://127.0.0.1:${port}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const imports = (options.imports ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, 'src/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -31,7 +45,7 @@ export function spawnService(port: number, databaseUrl: string, env: Record<stri
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -49,11 +63,7 @@ export function spawnService(port: number, databaseUrl: string, env: Record<stri
   };
 }
 
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
+/** `waitUntil` of ./wait.js, in the positional form these process tests use. */
+export function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  return pollUntil(check, { timeoutMs, intervalMs: 100, what });
 }

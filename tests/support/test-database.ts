@@ -31,6 +31,29 @@ export function testDatabaseUrl(): Promise<string> {
   return pending.then((db) => db.url);
 }
 
+/**
+ * Database sessions still connected to the run's database (an ORM or client a test never closed),
+ * after waiting up to `graceMs` for closed ones to end. Checked before the database is dropped,
+ * because the forced drop would end them and hide the leak.
+ */
+export async function lingeringSessions(graceMs: number): Promise<string[]> {
+  if (!pending) return [];
+  const db = await pending;
+  return withClient(db.serverUrl, async (client) => {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const { rows } = await client.query<{ application_name: string; state: string | null; query: string }>(
+        'select application_name, state, left(query, 80) as query from pg_stat_activity where datname = $1',
+        [db.name],
+      );
+      if (rows.length === 0 || Date.now() >= deadline) {
+        return rows.map((row) => `${row.application_name || '(no application_name)'} [${row.state}] ${row.query}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+}
+
 export async function dropTestDatabase(): Promise<void> {
   if (!pending) return;
   const db = await pending;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { checkResponsesFrom } from './contract/contract-recorder.js';
 import { loadConfig } from '../../src/adapters/env/app-config.js';
+import type { Logger } from '../../src/adapters/logging/logger.port.js';
 import { type RunningService, startService } from '../../src/composition/start-service.js';
 import { RecordingLogger } from './recording-logger.js';
 import { signSimplejwtAccessToken, type SimplejwtClaims } from './simplejwt-token.js';
@@ -8,9 +9,9 @@ import { testDatabaseUrl } from './test-database.js';
 
 export const TEST_SECRET = 'test-secret-for-the-opportunities-service-0123456789';
 
-export interface TestService {
+export interface TestService<L extends Logger = RecordingLogger> {
   readonly service: RunningService;
-  readonly logger: RecordingLogger;
+  readonly logger: L;
   readonly url: string;
   tokenFor(claims: SimplejwtClaims): Promise<string>;
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
@@ -18,10 +19,20 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-/** The real service (Koa + MikroORM + jose) on the run's test database, on a free port. */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+/**
+ * The real service (Koa + MikroORM + jose) on the run's test database, on a free port; it logs to
+ * a RecordingLogger unless given another logger.
+ */
+export async function startTestService(env?: Record<string, string>): Promise<TestService>;
+export async function startTestService<L extends Logger>(
+  env: Record<string, string>,
+  logger: L,
+): Promise<TestService<L>>;
+export async function startTestService(
+  env: Record<string, string> = {},
+  logger: Logger = new RecordingLogger(),
+): Promise<TestService<Logger>> {
   const databaseUrl = await testDatabaseUrl();
-  const logger = new RecordingLogger();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,

@@ -26,6 +26,7 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
+  readonly replicas: ReplicaConfig;
   /** Client-side bound on one query (the server may be the thing that hangs). */
   readonly dbQueryTimeoutMs: number;
   readonly migrateOnStart: boolean;
@@ -50,6 +51,16 @@ export interface IdempotencyConfig {
   /** How often expired keys are purged; 0 = never (another instance or a job does it). */
   readonly purgeIntervalMs: number;
   readonly purgeBatchSize: number;
+}
+
+export interface ReplicaConfig {
+  /** Hot standbys of DATABASE_URL that serve reads; empty = every read on the primary. */
+  readonly urls: readonly string[];
+  /** A standby further behind than this is skipped until it catches up. */
+  readonly maxLagMs: number;
+  readonly checkIntervalMs: number;
+  /** How long after a user's write that user's reads stay on the primary. */
+  readonly readYourWritesMs: number;
 }
 
 export interface OperationsConfig {
@@ -152,6 +163,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2_500, 100, 600_000),
     dbQueryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 3_000, 100, 600_000),
+    replicas: {
+      urls: (text(env, 'DATABASE_REPLICA_URLS') ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url.length > 0),
+      maxLagMs: integer(env, 'REPLICA_MAX_LAG_MS', 500, 0, 3_600_000),
+      checkIntervalMs: integer(env, 'REPLICA_CHECK_INTERVAL_MS', 1_000, 100, 60_000),
+      readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 5_000, 0, 3_600_000),
+    },
     migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
     dataDir: text(env, 'DATA_DIR') ?? '.data',
     embeddedDbPort: integer(env, 'EMBEDDED_DB_PORT', 54329, 1024, 65535),
@@ -192,7 +212,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
   if (production) requireProductionSettings(config);
+  checkReplicaUrls(config);
   return config;
+}
+
+function checkReplicaUrls(config: AppConfig): void {
+  const { urls } = config.replicas;
+  if (urls.length === 0) return;
+  if (!config.databaseUrl) throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary)');
+  urls.forEach((url, index) => {
+    if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
+      // Never echo the value: it may hold a password.
+      throw new ConfigError(`DATABASE_REPLICA_URLS entry ${index + 1} is not a postgres:// URL`);
+    }
+  });
 }
 
 function requireProductionSettings(config: AppConfig): void {

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
 import type { HealthCheck } from '../../application/ports/health-check.port.js';
+import type { Actor } from '../../domain/actor.js';
 import type { RateLimitStore } from '../../application/ports/rate-limit-store.port.js';
 import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
@@ -37,9 +38,21 @@ export interface KoaAppDependencies {
   /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
+  /**
+   * Runs the rest of a request in a read scope (read replicas: read-your-writes). Gets the token's
+   * user and the request's kind: `write` for methods that change state, `primary` when the client
+   * asks for primary reads (`X-Read-Consistency: primary`), else `read`.
+   */
+  readonly readScope?: (
+    userId: string | undefined,
+    kind: 'read' | 'write' | 'primary',
+    next: () => Promise<void>,
+  ) => Promise<void>;
   /** True once shutdown began: responses then close their connection. */
   readonly isStopping?: () => boolean;
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function operationalRoutes(deps: KoaAppDependencies): Router {
   const router = new Router();
@@ -52,7 +65,8 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
     }
     const up = await deps.health.isHealthy(deps.healthTimeoutMs ?? 1500);
     ctx.status = up ? 200 : 503;
-    ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
+    const replicas = deps.health.replicas?.() ?? [];
+    ctx.body = { status: up ? 'ok' : 'error', database: up ? 'up' : 'down', ...(replicas.length ? { replicas } : {}) };
   });
   // Liveness: the process answers; says nothing about dependencies, so orchestrators do not
   // restart a healthy process because the database is down.
@@ -125,6 +139,20 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
       deps.rateLimit && refusals ? { store: deps.rateLimit.store, ...refusals } : undefined,
     ),
   );
+  const { readScope } = deps;
+  if (readScope) {
+    app.use((ctx, next) =>
+      readScope(
+        (ctx.state.actor as Actor | undefined)?.userId,
+        SAFE_METHODS.has(ctx.method)
+          ? ctx.get('x-read-consistency').toLowerCase() === 'primary'
+            ? 'primary'
+            : 'read'
+          : 'write',
+        next,
+      ),
+    );
+  }
   if (deps.rateLimit) app.use(rateLimiting(deps.rateLimit.store, deps.rateLimit.policy, deps.logger, metrics));
   app.use(api.routes());
   app.use(api.allowedMethods());

@@ -13,7 +13,7 @@ const MESSAGES = [
   /Query read timeout/i,
 ];
 
-function isUnavailable(error: unknown, depth = 0): boolean {
+export function isUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 3 || typeof error !== 'object' || error === null) return false;
   if (error instanceof ConnectionException) return true;
   const { code, sqlState, message, cause } = error as {

@@ -1,9 +1,20 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { HealthCheck } from '../../application/ports/health-check.port.js';
+import type { HealthCheck, ReplicaHealth } from '../../application/ports/health-check.port.js';
+import type { ReplicaSet } from './replica-set.js';
 
-/** Asks PostgreSQL for `select 1`, giving up after the timeout instead of hanging. */
+/**
+ * Asks the primary for `select 1`, giving up after the timeout instead of hanging. Replicas are
+ * reported from their background checks: a replica down only means the primary serves its reads.
+ */
 export class MikroOrmHealthCheck implements HealthCheck {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly replicaSet?: ReplicaSet,
+  ) {}
+
+  replicas(): readonly ReplicaHealth[] {
+    return this.replicaSet?.statuses() ?? [];
+  }
 
   async isHealthy(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;

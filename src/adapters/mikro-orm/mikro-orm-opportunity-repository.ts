@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Pool, QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import { ConflictError } from '../../domain/domain-errors.js';
 import type { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type {
@@ -9,110 +8,83 @@ import type {
   PageRequest,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
-import { guardDatabase } from './database-errors.js';
-import { keysetQuery } from './keyset-query.js';
-import { OPPORTUNITY_COLUMNS, opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
+import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
+import { type OpportunityDatabase, opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
+import type { PreparedStatement } from './prepared-statement.js';
+import { RoutedQueries } from './routed-queries.js';
 
-const FIND_BY_ID = `select ${OPPORTUNITY_COLUMNS} from opportunity o where o.id = $1`;
-const INSERT = `insert into opportunity (id, title, description, category, location, tags, status, deadline, created_by,
-  created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
-const UPDATE = `update opportunity set title = $3, description = $4, category = $5, location = $6, tags = $7,
-  status = $8, deadline = $9, updated_at = $10, version = $11 where id = $1 and version = $2`;
-const DELETE = 'delete from opportunity where id = $1';
-const DELETE_AT_VERSION = 'delete from opportunity where id = $1 and version = $2';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * PostgreSQL through MikroORM's connection pool (MikroORM owns connections, configuration and
- * migrations). Every operation is one hand-written statement, run as a prepared statement and
- * mapped straight to domain objects: the benchmark showed the ORM's hydration, identity map and
- * query building costing more than the queries themselves on these hot paths.
+ * PostgreSQL through MikroORM's connection pools. Each query shape is written in Kysely typed by
+ * the entity schema, compiled once, and run as a named prepared statement, with rows mapped
+ * straight to domain objects: the ORM's hydration, identity map and per-request forks cost more
+ * than the queries themselves on these hot paths. Reads that may be slightly stale (get, list) go
+ * to a healthy replica when there is one; writes and reads after a write go to the primary.
  */
 export class MikroOrmOpportunityRepository implements OpportunityRepository {
-  private pool: Pool | undefined;
-  /** Statement names by SQL text; the texts come from a small fixed set of query shapes. */
-  private readonly statementNames = new Map<string, string>();
+  private readonly statements: OpportunityStatements;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    orm: MikroORM,
+    private readonly queries: RoutedQueries = new RoutedQueries(orm),
+  ) {
+    // Used only to compile queries; statements run on the routed pools.
+    this.statements = new OpportunityStatements(orm.em.fork().getKysely<OpportunityDatabase>());
+  }
 
   async add(opportunity: Opportunity): Promise<void> {
-    const o = opportunity;
     try {
-      await this.run(INSERT, [
-        o.id,
-        o.title,
-        o.description,
-        o.category,
-        o.location,
-        o.tags,
-        o.status,
-        o.deadline,
-        o.createdBy,
-        o.createdAt,
-        o.updatedAt,
-        o.version,
-      ]);
+      await this.write(
+        this.statements.insert.name,
+        this.statements.insert.text,
+        this.statements.insert.values(opportunity),
+      );
     } catch (error) {
       if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-        throw new ConflictError(`Opportunity ${o.id} already exists`);
+        throw new ConflictError(`Opportunity ${opportunity.id} already exists`);
       }
       throw error;
     }
   }
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
-    const o = opportunity;
-    const { rowCount } = await this.run(UPDATE, [
-      o.id,
-      expectedVersion,
-      o.title,
-      o.description,
-      o.category,
-      o.location,
-      o.tags,
-      o.status,
-      o.deadline,
-      o.updatedAt,
-      o.version,
-    ]);
+    const { update } = this.statements;
+    const { rowCount } = await this.write(update.name, update.text, update.values({ ...opportunity, expectedVersion }));
     if (rowCount === 0) {
-      throw new ConflictError(`Opportunity ${o.id} was changed or deleted concurrently`, 'concurrent_update');
+      throw new ConflictError(`Opportunity ${opportunity.id} was changed or deleted concurrently`, 'concurrent_update');
     }
   }
 
   async remove(id: string, expectedVersion?: number): Promise<boolean> {
+    const { remove, removeAtVersion } = this.statements;
     const result =
       expectedVersion === undefined
-        ? await this.run(DELETE, [id])
-        : await this.run(DELETE_AT_VERSION, [id, expectedVersion]);
+        ? await this.write(remove.name, remove.text, remove.values({ id }))
+        : await this.write(removeAtVersion.name, removeAtVersion.text, removeAtVersion.values({ id, expectedVersion }));
     return (result.rowCount ?? 0) > 0;
   }
 
   async findById(id: string): Promise<Opportunity | null> {
-    const rows = await this.query(FIND_BY_ID, [id]);
+    const rows = await this.read(this.statements.findById, { id });
     return rows[0] ? opportunityFromRow(rows[0]) : null;
   }
 
   async list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>> {
-    const query = keysetQuery({ filters, page });
-    const rows = await this.query(query.sql, query.params);
-    return slice(rows, query.reversed, page.limit, opportunityFromRow);
+    const direction = directionOf(page);
+    const rows = await this.read(this.statements.list(filters, direction), pageParams(filters, page));
+    return slice(rows, direction === 'before', page.limit, opportunityFromRow);
   }
 
-  /** Runs a read as a named prepared statement: PostgreSQL parses and plans each shape once per connection. */
-  private async query(sql: string, params: unknown[]): Promise<OpportunityRow[]> {
-    return (await this.run(sql, params)).rows;
+  private write(name: string, text: string, values: unknown[]): Promise<QueryResult<OpportunityRow>> {
+    return this.queries.write<OpportunityRow>({ name, text, values });
   }
 
-  private async run(sql: string, params: unknown[]): Promise<QueryResult<OpportunityRow>> {
-    return guardDatabase(async () => {
-      this.pool ??= await this.orm.em.getConnection().getNativeClient();
-      let name = this.statementNames.get(sql);
-      if (name === undefined) {
-        name = `opp_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-        this.statementNames.set(sql, name);
-      }
-      return this.pool.query<OpportunityRow>({ name, text: sql, values: params });
+  private read<P>(statement: PreparedStatement<P>, params: P): Promise<OpportunityRow[]> {
+    return this.queries.read<OpportunityRow>({
+      name: statement.name,
+      text: statement.text,
+      values: statement.values(params),
     });
   }
 }

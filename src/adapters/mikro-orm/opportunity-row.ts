@@ -1,30 +1,52 @@
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
+import type { GeneratedAlways, Selectable } from 'kysely';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type { OpportunityStatus } from '../../domain/opportunity/opportunity-rules.js';
+import type { OpportunitySchema } from './opportunity.entity-schema.js';
 
-/** The columns every read selects, in table order (never the search vector). */
-export const OPPORTUNITY_COLUMNS =
-  'o.id, o.title, o.description, o.category, o.location, o.tags, o.status, o.deadline, o.created_by, o.created_at, o.updated_at, o.version';
-
-export interface OpportunityRow {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly category: string;
-  readonly location: string | null;
-  readonly tags: string[];
-  readonly status: string;
-  readonly deadline: string | null;
-  readonly created_by: string;
-  readonly created_at: string | Date;
-  readonly updated_at: string | Date;
-  readonly version: number;
-  readonly rank?: number;
-}
+type Inferred = InferKyselyDB<typeof OpportunitySchema>;
 
 /**
- * The pool MikroORM configures returns timestamps as PostgreSQL text, e.g.
- * `2026-11-24 05:51:51.083+00` (offset in the session time zone): make it ISO-8601.
+ * The database as Kysely sees it, inferred from the entity schema: a renamed or retyped column is
+ * a type error. The inference does not know that PostgreSQL generates `search_vector`: say so, so
+ * no insert or update can name it.
  */
+export interface OpportunityDatabase {
+  opportunity: Omit<Inferred['opportunity'], 'search_vector'> & {
+    search_vector: GeneratedAlways<Inferred['opportunity']['search_vector']>;
+  };
+}
+type OpportunityTable = Selectable<OpportunityDatabase['opportunity']>;
+
+/** The columns every read selects, in table order (never the search vector). */
+export const OPPORTUNITY_COLUMNS = [
+  'o.id',
+  'o.title',
+  'o.description',
+  'o.category',
+  'o.location',
+  'o.tags',
+  'o.status',
+  'o.deadline',
+  'o.created_by',
+  'o.created_at',
+  'o.updated_at',
+  'o.version',
+] as const;
+
+type SelectedColumn = (typeof OPPORTUNITY_COLUMNS)[number] extends `o.${infer C}` ? C : never;
+
+/**
+ * A row as the pool returns it. Statements run on the pool MikroORM configures, which hands
+ * timestamps back as PostgreSQL text rather than the Date the entity declares.
+ */
+export type OpportunityRow = Omit<Pick<OpportunityTable, SelectedColumn>, 'created_at' | 'updated_at'> & {
+  readonly created_at: string | Date;
+  readonly updated_at: string | Date;
+  readonly rank?: number;
+};
+
+/** `2026-11-24 05:51:51.083+00` (offset in the session time zone) → a Date. */
 function toDate(value: string | Date): Date {
   if (value instanceof Date) return value;
   const iso = value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
@@ -42,10 +64,10 @@ export function opportunityFromRow(row: OpportunityRow): Opportunity {
     title: row.title,
     description: row.description,
     category: row.category,
-    location: row.location,
+    location: row.location ?? null,
     tags: row.tags,
     status: row.status as OpportunityStatus,
-    deadline: row.deadline,
+    deadline: row.deadline ?? null,
     createdBy: row.created_by,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReplicaHealth } from '../../application/ports/health-check.port.js';
 import type { ServiceMetrics } from '../koa/service-metrics.js';
 
 export interface PoolState {
@@ -27,7 +28,9 @@ export class PrometheusMetrics implements ServiceMetrics {
     }
   >();
 
-  constructor(poolState?: () => Promise<PoolState | undefined>) {
+  private readonly databaseReads: Counter<'target' | 'reason'>;
+
+  constructor(poolState?: () => Promise<PoolState | undefined>, replicas?: () => readonly ReplicaHealth[]) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -73,6 +76,43 @@ export class PrometheusMetrics implements ServiceMetrics {
         this.set({ state: 'waiting' }, state.waiting);
       },
     });
+    this.databaseReads = new Counter({
+      name: 'db_reads_total',
+      help: 'Repository reads by where they ran (primary or a read replica)',
+      labelNames: ['target', 'reason'],
+      registers,
+    });
+    if (replicas) {
+      new Gauge({
+        name: 'db_replica_up',
+        help: 'Read replica usable for reads (1), or skipped because down or lagging (0)',
+        labelNames: ['replica', 'state'],
+        registers,
+        collect() {
+          this.reset();
+          for (const replica of replicas())
+            this.set({ replica: replica.name, state: replica.state }, replica.state === 'up' ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'db_replica_lag_seconds',
+        help: 'Estimated replication lag at the last check (absent while the replica does not answer)',
+        labelNames: ['replica'],
+        registers,
+        collect() {
+          this.reset();
+          for (const replica of replicas()) {
+            if (replica.lagMs !== null && Number.isFinite(replica.lagMs))
+              this.set({ replica: replica.name }, replica.lagMs / 1000);
+          }
+        },
+      });
+    }
+  }
+
+  /** Where a read ran; `fallback` when a replica failed it and the primary answered. */
+  databaseRead(target: 'primary' | 'replica', reason?: 'fallback'): void {
+    this.databaseReads.inc({ target, reason: reason ?? 'routed' });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/adapters/env/app-config.js';
+import { thrown } from '../../support/rejection.js';
 
 const SECRET = 's'.repeat(40);
 
 function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  return expect.fail('expected a ConfigError');
+  const error = thrown(() => loadConfig(env), `loading ${JSON.stringify(env)}`);
+  expect(error).to.be.instanceOf(ConfigError);
+  return (error as Error).message;
 }
 
 describe('Configuration from the environment', () => {
@@ -59,6 +56,28 @@ describe('Configuration from the environment', () => {
     const message = configError({ NODE_ENV: 'production' });
     expect(message).to.contain('DATABASE_URL').and.to.contain('JWT_SECRET');
     expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET })).to.contain('DATABASE_URL');
+  });
+
+  it('reads replica URLs and their settings, refusing replicas without a primary and never echoing a URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db/x',
+      DATABASE_REPLICA_URLS: ' postgres://r1/x , postgresql://r2/x ,',
+      REPLICA_MAX_LAG_MS: '250',
+    });
+    expect(config.replicas).to.deep.equal({
+      urls: ['postgres://r1/x', 'postgresql://r2/x'],
+      maxLagMs: 250,
+      checkIntervalMs: 1000,
+      readYourWritesMs: 5000,
+    });
+    expect(loadConfig({}).replicas.urls).to.deep.equal([]);
+    expect(configError({ DATABASE_REPLICA_URLS: 'postgres://r1/x' })).to.contain('needs DATABASE_URL');
+    const bad = configError({
+      DATABASE_URL: 'postgres://db/x',
+      DATABASE_REPLICA_URLS: 'postgres://r1/x,mysql://u:hunter2@r2/x',
+    });
+    expect(bad).to.contain('entry 2').and.not.contain('hunter2');
+    expect(configError({ DATABASE_URL: 'postgres://db/x', REPLICA_MAX_LAG_MS: '-1' })).to.contain('REPLICA_MAX_LAG_MS');
   });
 
   it('refuses a production secret shorter than 32 characters', () => {

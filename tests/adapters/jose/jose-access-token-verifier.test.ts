@@ -7,6 +7,7 @@ import {
 import { loadVerificationKeys } from '../../../src/adapters/jose/verification-keys.js';
 import { TokenRejectedError } from '../../../src/application/ports/access-token-verifier.port.js';
 import { rawJwt, simplejwtPayload } from '../../support/raw-jwt.js';
+import { rejection } from '../../support/rejection.js';
 
 const SECRET = 'a-shared-secret-of-more-than-thirty-two-characters';
 const HS256 = { alg: 'HS256', typ: 'JWT' };
@@ -192,17 +193,14 @@ describe('JoseAccessTokenVerifier', () => {
     const subject = await verifier({ claims: { userId: 'uid', tokenType: 'typ', tokenId: 'id' } });
     const payload = { typ: 'access', exp: now() + 60, id: 'abc', uid: 'u-9' };
     expect((await subject.verify(rawJwt(HS256, payload, SECRET))).userId).to.equal('u-9');
-    try {
-      await subject.verify(rawJwt(HS256, { ...payload, exp: now() - 60 }, SECRET));
-      expect.fail('expired token accepted');
-    } catch (error) {
-      expect((error as TokenRejectedError).trustedClaims).to.deep.equal({ tokenId: 'abc', userId: 'u-9' });
-    }
-    try {
-      await subject.verify(rawJwt(HS256, payload, `${SECRET}-other`));
-      expect.fail('foreign token accepted');
-    } catch (error) {
-      expect((error as TokenRejectedError).trustedClaims).to.deep.equal({});
-    }
+    const expired = await rejection(
+      subject.verify(rawJwt(HS256, { ...payload, exp: now() - 60 }, SECRET)),
+      'the expired token',
+    );
+    expect(expired).to.be.instanceOf(TokenRejectedError);
+    expect((expired as TokenRejectedError).trustedClaims).to.deep.equal({ tokenId: 'abc', userId: 'u-9' });
+    const foreign = await rejection(subject.verify(rawJwt(HS256, payload, `${SECRET}-other`)), 'the foreign token');
+    expect(foreign).to.be.instanceOf(TokenRejectedError);
+    expect((foreign as TokenRejectedError).trustedClaims).to.deep.equal({});
   });
 });

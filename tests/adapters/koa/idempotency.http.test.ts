@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { testDatabaseUrl } from '../../support/test-database.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { waitUntil } from '../../support/wait.js';
 
 const PATH = '/api/v1/opportunities';
 const body = (title = 'Harbour clean-up') => ({
@@ -155,7 +156,7 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     try {
       const held = `select 1 from pg_locks where locktype = 'advisory' and granted
         and database = (select oid from pg_database where datname = current_database())`;
-      await until(async () => (await db.query(held)).rowCount === 1);
+      await waitUntil(async () => (await db.query(held)).rowCount === 1, { what: 'the first request to hold the key' });
       const busy = await Promise.all([post(one, 'slow-key', body()), post(two, 'slow-key', body())]);
       for (const answer of busy) {
         expect(answer.status).to.equal(409);
@@ -211,7 +212,7 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     const purging = await startTestService({ IDEMPOTENCY_PURGE_INTERVAL_SECONDS: '1', RATE_LIMIT_ENABLED: 'false' });
     try {
       const keys = async () => (await db.query('select idempotency_key from idempotency_key')).rows;
-      await until(async () => (await keys()).length === 1);
+      await waitUntil(async () => (await keys()).length === 1, { what: 'one stored key' });
       expect(await keys()).to.deep.equal([{ idempotency_key: 'fresh-key' }]);
     } finally {
       await purging.stop();
@@ -248,11 +249,3 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     expect((await post(one, undefined, body())).status).to.equal(201);
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -35,6 +35,18 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
   });
   after(async () => api.stop());
 
+  /** The stored resource as a client reads it back (status and body), to compare before and after. */
+  async function readBack(path: string) {
+    const response = await api.request(path);
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  async function countAll(): Promise<number> {
+    const page = (await (await api.request(`${PATH}?limit=100`)).json()) as { results: unknown[]; next: unknown };
+    expect(page.next, 'fewer than 100 rows in this suite').to.equal(null);
+    return page.results.length;
+  }
+
   async function create(token: string, overrides: Record<string, unknown> = {}) {
     const response = await api.request(PATH, { method: 'POST', token, json: body(overrides) });
     expect(response.status).to.equal(201);
@@ -69,7 +81,8 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     expect(created.createdBy).to.equal('7');
   });
 
-  it('answers 400 with every invalid field listed', async () => {
+  it('answers 400 with every invalid field listed, and stores nothing', async () => {
+    const rows = await countAll();
     const response = await api.request(PATH, {
       method: 'POST',
       token: alice,
@@ -90,10 +103,13 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     expect(problem.errors.map((e) => e.field).sort()).to.deep.equal(
       ['category', 'deadline', 'description', 'status', 'tags', 'title'].sort(),
     );
+    expect(await countAll()).to.equal(rows);
   });
 
-  it('requires a token to create, update and delete', async () => {
+  it('requires a token to create, update and delete, and changes nothing without one', async () => {
     const created = await create(alice);
+    const stored = await readBack(`${PATH}/${created.id as string}`);
+    const rows = await countAll();
     for (const [method, path] of [
       ['POST', PATH],
       ['PUT', `${PATH}/${created.id as string}`],
@@ -103,6 +119,8 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
       expect(response.status, `${method} ${path}`).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.equal('Bearer realm="api"');
     }
+    expect(await readBack(`${PATH}/${created.id as string}`)).to.deep.equal(stored);
+    expect(await countAll()).to.equal(rows);
   });
 
   it('lets the creator replace the editable fields, and refuses others with 403', async () => {
@@ -111,6 +129,7 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     const forbidden = await api.request(path, { method: 'PUT', token: bob, json: body({ title: 'Hijacked' }) });
     expect(forbidden.status).to.equal(403);
     expect(((await forbidden.json()) as { code: string }).code).to.equal('forbidden');
+    expect(await readBack(path), 'after the refused update').to.deep.equal({ status: 200, body: created });
 
     const response = await api.request(path, {
       method: 'PUT',
@@ -138,6 +157,7 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     expect(stale.status).to.equal(412);
     expect(stale.headers.get('etag')).to.equal('"1"');
     expect(((await stale.json()) as { code: string }).code).to.equal('version_mismatch');
+    expect(await readBack(path), 'after the refused update').to.deep.equal({ status: 200, body: created });
     const fresh = await api.request(path, {
       method: 'PUT',
       token: alice,
@@ -151,6 +171,7 @@ describe('HTTP: creating, reading, updating and deleting opportunities', () => {
     const created = await create(alice);
     const path = `${PATH}/${created.id as string}`;
     expect((await api.request(path, { method: 'DELETE', token: bob })).status).to.equal(403);
+    expect(await readBack(path), 'after the refused delete').to.deep.equal({ status: 200, body: created });
     const moderated = await api.request(path, { method: 'PUT', token: admin, json: body({ title: 'Moderated' }) });
     expect(moderated.status).to.equal(200);
     expect(((await moderated.json()) as { createdBy: string }).createdBy).to.equal(created.createdBy);

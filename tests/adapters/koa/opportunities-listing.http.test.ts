@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { waitUntil } from '../../support/wait.js';
 
 const PATH = '/api/v1/opportunities';
 
@@ -39,8 +40,10 @@ describe('HTTP: listing, category and search', () => {
     for (const [index, post] of posts.entries()) {
       const response = await api.request(PATH, { method: 'POST', token: index % 2 === 0 ? alice : bob, json: post });
       expect(response.status).to.equal(201);
-      created.push((await response.json()) as { id: string; title: string });
-      await new Promise((resolve) => setTimeout(resolve, 3)); // distinct creation times
+      const stored = (await response.json()) as { id: string; title: string; createdAt: string };
+      created.push(stored);
+      // Distinct creation times, so "newest first" is the posting order (ties would sort by id).
+      await waitUntil(() => Date.now() > Date.parse(stored.createdAt), { intervalMs: 1, what: 'the next millisecond' });
     }
   });
   after(async () => api.stop());

@@ -8,6 +8,7 @@ import {
 } from '../../../src/adapters/embedded-postgres/embedded-database.js';
 import { freePort } from '../../support/test-database.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { waitUntil } from '../../support/wait.js';
 
 const PATH = '/api/v1/opportunities';
 const post = { title: 'Outage test', description: 'Survives a database restart.', category: 'tests' };
@@ -69,13 +70,11 @@ describe('Operations: the database goes away and comes back', function () {
     expect((await service.request('/health/live')).status).to.equal(200);
 
     await startDatabase();
-    const deadline = Date.now() + 15_000;
-    let status = 0;
-    while (Date.now() < deadline && status !== 200) {
-      status = (await service.request(`${PATH}/${id}`)).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(status).to.equal(200);
+    await waitUntil(async () => (await service.request(`${PATH}/${id}`)).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: 'reads to work again once the database is back',
+    });
     expect((await service.request('/health')).status).to.equal(200);
     expect((await service.request(PATH, { method: 'POST', token, json: post })).status).to.equal(201);
   });

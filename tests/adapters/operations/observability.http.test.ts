@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { startCountingProxy } from '../../support/counting-proxy.js';
+import { rejection } from '../../support/rejection.js';
+import { testDatabaseUrl } from '../../support/test-database.js';
 import { startTestService, TEST_SECRET } from '../../support/test-service.js';
 
 const PATH = '/api/v1/opportunities';
@@ -64,12 +67,24 @@ describe('Operations: logs, metrics, health and HTTP hardening', () => {
   });
 
   it('answers liveness without touching the database, and readiness with it', async () => {
-    const api = await startTestService();
+    // Every byte the service sends PostgreSQL goes through the proxy, which counts them.
+    const proxy = await startCountingProxy(await testDatabaseUrl());
+    const api = await startTestService({ DATABASE_URL: proxy.via(await testDatabaseUrl()) });
     try {
-      expect(await (await api.request('/health/live')).json()).to.deep.equal({ status: 'ok' });
       expect(await (await api.request('/health')).json()).to.deep.equal({ status: 'ok', database: 'up' });
+      const afterReadiness = proxy.bytesToServer();
+      expect(afterReadiness, 'readiness queried the database through the proxy').to.be.above(0);
+      for (let i = 0; i < 5; i += 1) {
+        const live = await api.request('/health/live');
+        expect(live.status).to.equal(200);
+        expect(await live.json()).to.deep.equal({ status: 'ok' });
+      }
+      expect(proxy.bytesToServer(), 'bytes sent to the database by five liveness probes').to.equal(afterReadiness);
+      await api.request('/health');
+      expect(proxy.bytesToServer(), 'the next readiness probe').to.be.above(afterReadiness);
     } finally {
       await api.stop();
+      await proxy.close();
     }
   });
 
@@ -127,14 +142,12 @@ describe('Operations: logs, metrics, health and HTTP hardening', () => {
       expect(api.service.server.headersTimeout).to.equal(4_000);
       const rows = await api.service.orm.em.fork().execute<{ statement_timeout: string }[]>('show statement_timeout');
       expect(rows[0]?.statement_timeout).to.equal('1234ms');
-      const slow = api.service.orm.em.fork().execute('select pg_sleep(3)');
       const started = Date.now();
-      let failed = false;
-      await slow.catch(() => {
-        failed = true;
-      });
-      expect(failed).to.equal(true);
+      const error = await rejection(api.service.orm.em.fork().execute('select pg_sleep(3)'), 'a 3 s query');
       expect(Date.now() - started).to.be.below(2_500);
+      // 57014 query_canceled: PostgreSQL's statement timeout, not a lost connection or any other failure.
+      expect(error).to.have.property('code', '57014');
+      expect((error as Error).message).to.contain('statement timeout');
     } finally {
       await api.stop();
     }

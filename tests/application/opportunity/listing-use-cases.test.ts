@@ -7,6 +7,7 @@ import { SearchOpportunities } from '../../../src/application/opportunity/search
 import { ValidationError } from '../../../src/domain/domain-errors.js';
 import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { anOpportunity } from '../../support/builders.js';
+import { rejection } from '../../support/rejection.js';
 
 describe('Listing and search use cases (in-memory adapters)', () => {
   let repository: InMemoryOpportunityRepository;
@@ -30,6 +31,8 @@ describe('Listing and search use cases (in-memory adapters)', () => {
     expect(third.next).to.equal(null);
     const back = await list.execute({}, { limit: 2, cursor: third.previous as PageCursor });
     expect(back.items.map((o) => o.id)).to.deep.equal([all[2]?.id, all[3]?.id]);
+    const forwardAgain = await list.execute({}, { limit: 2, cursor: back.next as PageCursor });
+    expect(forwardAgain.items.map((o) => o.id)).to.deep.equal([all[4]?.id]);
     const start = await list.execute({}, { limit: 2, cursor: back.previous as PageCursor });
     expect(start.items.map((o) => o.id)).to.deep.equal([all[0]?.id, all[1]?.id]);
     expect(start.previous).to.equal(null);
@@ -37,15 +40,20 @@ describe('Listing and search use cases (in-memory adapters)', () => {
   });
 
   it('defaults to 20 per page and refuses sizes outside 1..100', async () => {
+    for (let i = 0; i < 20; i += 1) await repository.add(anOpportunity({ minutesAgo: 10 + i }));
     const list = new ListOpportunities(repository);
-    expect((await list.execute({}, {})).items).to.have.length(5);
+    const first = await list.execute({}, {});
+    expect(first.items).to.have.length(20);
+    expect(first.next, 'a next page after 20 of 25').to.not.equal(null);
+    expect((await list.execute({}, { cursor: first.next as PageCursor })).items).to.have.length(5);
+    expect((await list.execute({}, { limit: 1 })).items).to.have.length(1);
+    expect((await list.execute({}, { limit: 100 })).items).to.have.length(25);
     for (const limit of [0, 101, 2.5]) {
-      try {
-        await list.execute({}, { limit });
-        expect.fail(`limit ${limit} should be refused`);
-      } catch (error) {
-        expect(error).to.be.instanceOf(ValidationError);
-      }
+      const error = await rejection(() => list.execute({}, { limit }), `limit ${limit}`);
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).issues).to.deep.equal([
+        { field: 'limit', message: 'must be an integer from 1 to 100' },
+      ]);
     }
   });
 
@@ -56,14 +64,18 @@ describe('Listing and search use cases (in-memory adapters)', () => {
     expect(first.next?.position.rank).to.be.a('number');
     const rest = await search.execute('garden', {}, { limit: 3, cursor: first.next as PageCursor });
     expect(rest.items).to.have.length(2);
-    for (const text of ['   ', 'x'.repeat(201)]) {
-      try {
-        await search.execute(text, {}, {});
-        expect.fail(`"${text.slice(0, 10)}" should be refused`);
-      } catch (error) {
-        expect(error).to.be.instanceOf(ValidationError);
-        expect((error as ValidationError).issues[0]?.field).to.equal('q');
-      }
+    const refusals = [
+      ['   ', 'must not be blank'],
+      ['x'.repeat(201), 'must be at most 200 characters'],
+    ] as const;
+    for (const [text, message] of refusals) {
+      const error = await rejection(() => search.execute(text, {}, {}), `searching "${text.slice(0, 10)}"`);
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).issues).to.deep.equal([{ field: 'q', message }]);
     }
+    expect(
+      (await search.execute(` garden${' '.repeat(188)}garden `, {}, {})).items,
+      '200 characters once trimmed',
+    ).to.have.length(5);
   });
 });

@@ -46,9 +46,15 @@ describe('Opportunity use cases (in-memory adapters)', () => {
 
   it('raises NotFound for an unknown id on get, update and delete', async () => {
     const id = '00000000-0000-4000-8000-0000000000aa';
-    expect(await rejection(get.execute(id))).to.be.instanceOf(NotFoundError);
-    expect(await rejection(update.execute(alice, { id, draft: aDraft() }))).to.be.instanceOf(NotFoundError);
-    expect(await rejection(remove.execute(alice, id))).to.be.instanceOf(NotFoundError);
+    for (const attempt of [
+      get.execute(id),
+      update.execute(alice, { id, draft: aDraft() }),
+      remove.execute(alice, id),
+    ]) {
+      const error = await rejection(attempt);
+      expect(error).to.be.instanceOf(NotFoundError);
+      expect((error as NotFoundError).message).to.equal(`Opportunity ${id} was not found`);
+    }
   });
 
   it('lets the creator update, bumping version and updatedAt', async () => {
@@ -74,11 +80,25 @@ describe('Opportunity use cases (in-memory adapters)', () => {
     expect(await repository.findById(created.id)).to.equal(null);
   });
 
+  it('deletes only at a version the If-Match names, and keeps the row otherwise', async () => {
+    const created = await create.execute(alice, aDraft());
+    const error = await rejection(remove.execute(alice, created.id, [7]));
+    expect(error).to.be.instanceOf(PreconditionFailedError);
+    expect((error as PreconditionFailedError).message).to.contain(`Opportunity ${created.id} is at version 1`);
+    expect((await get.execute(created.id)).version, 'the refused delete kept the row').to.equal(1);
+    await remove.execute(alice, created.id, [1]);
+    expect(await repository.findById(created.id)).to.equal(null);
+    const other = await create.execute(alice, aDraft());
+    await remove.execute(alice, other.id, 'any');
+    expect(await repository.findById(other.id)).to.equal(null);
+  });
+
   it('applies a conditional update only at the expected version', async () => {
     const created = await create.execute(alice, aDraft());
     const error = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [7] }));
     expect(error).to.be.instanceOf(PreconditionFailedError);
     expect((error as PreconditionFailedError).currentVersion).to.equal(1);
+    expect((await get.execute(created.id)).version, 'the refused update changed nothing').to.equal(1);
     const weakOnly = await rejection(update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [] }));
     expect(weakOnly).to.be.instanceOf(PreconditionFailedError);
     const updated = await update.execute(alice, { id: created.id, draft: aDraft(), ifMatch: [3, 1] });

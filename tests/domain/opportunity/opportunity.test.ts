@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ForbiddenError, ValidationError } from '../../../src/domain/domain-errors.js';
 import { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { admin, aDraft, alice, bob } from '../../support/builders.js';
+import { thrown } from '../../support/rejection.js';
 
 const origin = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -10,13 +11,9 @@ const origin = {
 };
 
 function issuesOf(action: () => unknown): { field: string; message: string }[] {
-  try {
-    action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(ValidationError);
-    return [...(error as ValidationError).issues];
-  }
-  expect.fail('expected a ValidationError');
+  const error = thrown(action);
+  expect(error).to.be.instanceOf(ValidationError);
+  return [...(error as ValidationError).issues];
 }
 
 describe('Opportunity', () => {
@@ -36,6 +33,17 @@ describe('Opportunity', () => {
     });
     expect(opportunity.createdAt).to.deep.equal(origin.now);
     expect(opportunity.updatedAt).to.deep.equal(origin.now);
+  });
+
+  it('treats a draft without tags, location, status or deadline as having none, open', () => {
+    const { tags, location, status, deadline, ...required } = aDraft();
+    expect([tags, location, status, deadline]).to.not.include(undefined);
+    expect(Opportunity.create(required, origin).toSnapshot()).to.deep.include({
+      tags: [],
+      location: null,
+      status: 'open',
+      deadline: null,
+    });
   });
 
   it('reports every invalid field at once', () => {
@@ -121,7 +129,29 @@ describe('Opportunity', () => {
     expect(opportunity.canBeModifiedBy(alice)).to.equal(true);
     expect(opportunity.canBeModifiedBy(admin)).to.equal(true);
     expect(opportunity.canBeModifiedBy(bob)).to.equal(false);
-    expect(() => opportunity.assertModifiableBy(bob)).to.throw(ForbiddenError);
+    expect(() => opportunity.assertModifiableBy(bob)).to.throw(
+      ForbiddenError,
+      'Only the creator of an opportunity or an admin may change it',
+    );
+    expect(() => opportunity.assertModifiableBy(admin)).to.not.throw();
     expect(opportunity.canBeModifiedBy({ userId: 'bob', role: 'Admin' })).to.equal(false);
+  });
+
+  it('keeps its tags to itself: changing a snapshot or a draft afterwards changes nothing', () => {
+    const storedTags = ['a'];
+    const restored = Opportunity.restore({ ...Opportunity.create(aDraft(), origin).toSnapshot(), tags: storedTags });
+    storedTags.push('from-the-snapshot');
+    expect(restored.tags).to.deep.equal(['a']);
+    const tags = ['b', 'c'];
+    restored.revise(aDraft({ tags }), new Date('2026-11-02T00:00:00Z'));
+    tags.push('from-the-draft');
+    expect(restored.tags).to.deep.equal(['b', 'c']);
+  });
+
+  it('never moves updatedAt backwards when the clock does', () => {
+    const opportunity = Opportunity.create(aDraft(), origin);
+    opportunity.revise(aDraft({ title: 'Earlier clock' }), new Date('2026-10-01T00:00:00Z'));
+    expect(opportunity.updatedAt).to.deep.equal(origin.now);
+    expect(opportunity.version).to.equal(2);
   });
 });

@@ -98,4 +98,24 @@ describe('Typo rules', () => {
     ]);
     expect(corrections('python', ['python'])).to.deep.equal([]);
   });
+
+  it('bounds each part of a query: 10 excluded terms, 5 alternatives, 10 words in a phrase', () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => `w${i}`);
+    expect(parseSearchQuery(`${eleven.map((w) => `-${w}`).join(' ')} `).excluded).to.have.length(10);
+    const six = parseSearchQuery('a1 or b1 or c1 or d1 or e1 or f1 ').clauses;
+    expect(six.map((clause) => clause.alternatives.length)).to.deep.equal([5, 1]);
+    const phrase = parseSearchQuery(`"${eleven.join(' ')} w11" `).clauses[0]?.alternatives[0]?.words;
+    expect(phrase).to.deep.equal(eleven.slice(0, 10));
+  });
+
+  it('starts a new clause after an exclusion, and drops tokens without words', () => {
+    expect(parseSearchQuery('cats or -dogs birds ')).to.deep.equal({
+      clauses: [{ alternatives: [word('cats')] }, { alternatives: [word('birds')] }],
+      excluded: [word('dogs')],
+    });
+    expect(parseSearchQuery('!!! cats "" - ')).to.deep.equal({
+      clauses: [{ alternatives: [word('cats')] }],
+      excluded: [],
+    });
+  });
 });

@@ -447,6 +447,15 @@ export interface components {
           status: 'ok' | 'error';
           /** @enum {string} */
           database: 'up' | 'down';
+          /** @description Present when read replicas are configured (`DATABASE_REPLICA_URLS`). A replica that is down or lags beyond `REPLICA_MAX_LAG_MS` is skipped (the primary serves its reads) and does not make the service unready. */
+          replicas?: {
+            /** @example replica-1 */
+            name: string;
+            /** @enum {string} */
+            state: 'up' | 'lagging' | 'down';
+            /** @description Replay lag at the last check; null when unknown. */
+            lagMs: number | null;
+          }[];
         }
       | {
           /** @constant */

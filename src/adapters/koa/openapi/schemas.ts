@@ -6,9 +6,13 @@
  */
 import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
 import { SEARCH_TEXT_MAX } from '../../../application/opportunity/search-opportunities.use-case.js';
+import type { ReplicaHealth } from '../../../application/ports/health-check.port.js';
 import { LIMITS, OPPORTUNITY_STATUSES } from '../../../domain/opportunity/opportunity-rules.js';
 
 export type JsonSchema = Record<string, unknown>;
+
+/** Every state a replica can report; `satisfies` keeps the list in step with the port's type. */
+const REPLICA_STATES = ['up', 'lagging', 'down'] as const satisfies readonly ReplicaHealth['state'][];
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -241,6 +245,22 @@ const health: JsonSchema = {
       properties: {
         status: { type: 'string', enum: ['ok', 'error'] },
         database: { type: 'string', enum: ['up', 'down'] },
+        replicas: {
+          type: 'array',
+          description:
+            'Present when read replicas are configured (`DATABASE_REPLICA_URLS`). A replica that is down or lags ' +
+            'beyond `REPLICA_MAX_LAG_MS` is skipped (the primary serves its reads) and does not make the service unready.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'state', 'lagMs'],
+            properties: {
+              name: { type: 'string', examples: ['replica-1'] },
+              state: { type: 'string', enum: REPLICA_STATES },
+              lagMs: { type: ['number', 'null'], description: 'Replay lag at the last check; null when unknown.' },
+            },
+          },
+        },
       },
     },
     {

@@ -1,5 +1,6 @@
 import { Migration20261124Initial } from './migration-20261124-initial.js';
 import { Migration20261201145221 } from './migration-20261201-idempotency-key.js';
+import { Migration20261201154328_tag_and_version_checks } from './migration-20261201154328-tag-and-version-checks.js';
 import { Migration20261201Search } from './migration-20261201-search.js';
 
 /**
@@ -10,4 +11,8 @@ export const migrations = [
   { name: 'Migration20261124Initial', class: Migration20261124Initial },
   { name: 'Migration20261201145221', class: Migration20261201145221 },
   { name: 'Migration20261201Search', class: Migration20261201Search },
+  {
+    name: 'Migration20261201154328_tag_and_version_checks',
+    class: Migration20261201154328_tag_and_version_checks,
+  },
 ];

@@ -2,9 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The idempotency_key table (idempotency-key.entity-schema.ts). Generated with
- * `npx mikro-orm migration:create`, keeping only this table's statements: the generator also
- * proposes dropping the opportunity table's generated search column and hand-written indexes,
- * which its entity schema does not describe.
+ * `npx mikro-orm migration:create`, keeping only this table's statements: at the time the
+ * opportunity entity schema did not yet describe the generated search column and the indexes, so
+ * the generator also proposed dropping them. (It describes them now; the schema-drift test holds.)
  */
 export class Migration20261201145221 extends Migration {
   override name = 'Migration20261201145221';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Pool, QueryResultRow } from 'pg';
+import type { QueryResultRow } from 'pg';
 import type {
   OpportunitySearch,
   SearchHit,
@@ -9,8 +9,8 @@ import type {
 } from '../../../domain/opportunity/search/opportunity-search.port.js';
 import { correctedText, type SearchQuery } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
-import { guardDatabase } from '../database-errors.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
+import { RoutedQueries } from '../routed-queries.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
 import { RECENT_WINDOW, searchSql, VOCABULARY_SQL } from './search-sql.js';
 import { type Expansions, queryTexts } from './tsquery-text.js';
@@ -49,17 +49,22 @@ interface VocabularyRow extends QueryResultRow {
 }
 
 export class MikroOrmOpportunitySearch implements OpportunitySearch {
-  private pool: Pool | undefined;
-  private readonly statements: Record<'forward' | 'backward' | 'vocabulary', string>;
+  private readonly statements: Record<'forward' | 'backward' | 'vocabulary', { text: string; name: string }>;
 
   constructor(
-    private readonly orm: MikroORM,
+    orm: MikroORM,
     private readonly limits: SearchLimits = SEARCH_LIMITS,
+    /** Searches are reads that may be slightly stale: they go to a replica when one is healthy. */
+    private readonly queries: RoutedQueries = new RoutedQueries(orm),
   ) {
+    const named = (statement: string, text: string) => ({
+      text,
+      name: `search_${statement}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`,
+    });
     this.statements = {
-      forward: searchSql('forward', limits.recentWindow),
-      backward: searchSql('backward', limits.recentWindow),
-      vocabulary: VOCABULARY_SQL,
+      forward: named('forward', searchSql('forward', limits.recentWindow)),
+      backward: named('backward', searchSql('backward', limits.recentWindow)),
+      vocabulary: named('vocabulary', VOCABULARY_SQL),
     };
   }
 
@@ -107,16 +112,9 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     return { expansions: { completions, corrections: fixes }, best };
   }
 
-  private async run<R extends QueryResultRow>(
-    statement: keyof typeof this.statements,
-    params: unknown[],
-  ): Promise<R[]> {
-    return guardDatabase(async () => {
-      this.pool ??= await this.orm.em.getConnection().getNativeClient();
-      const text = this.statements[statement];
-      const name = `search_${statement}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
-      return (await this.pool.query<R>({ name, text, values: params })).rows;
-    });
+  private run<R extends QueryResultRow>(statement: keyof typeof this.statements, values: unknown[]): Promise<R[]> {
+    const { text, name } = this.statements[statement];
+    return this.queries.read<R>({ name, text, values });
   }
 }
 

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { Compilable } from 'kysely';
+
+/**
+ * A query shape compiled once to SQL text plus a recipe for its parameter list. Executed as a
+ * named prepared statement, PostgreSQL parses and plans it once per connection, and the service
+ * pays no query-building cost per request: the typed builder runs at first use only.
+ */
+export interface PreparedStatement<P> {
+  /** Stable for the SQL text, so every connection of the pool shares it. */
+  readonly name: string;
+  readonly text: string;
+  values(params: P): unknown[];
+}
+
+/** Stands for the named parameter while the query is built; typed as the value it replaces. */
+export type Param<P> = <K extends keyof P & string>(key: K) => P[K];
+
+const MARKER = '\u0000param:';
+type Slot<P> =
+  { readonly kind: 'param'; readonly key: keyof P } | { readonly kind: 'constant'; readonly value: unknown };
+
+/**
+ * Builds the query once with markers in place of parameter values, compiles it, and records which
+ * named parameter each `$n` is. Values that are not markers (constants in the shape) stay fixed.
+ */
+export function prepare<P>(build: (param: Param<P>) => Compilable): PreparedStatement<P> {
+  const param = ((key: string) => `${MARKER}${key}`) as Param<P>;
+  const compiled = build(param).compile();
+  const slots = compiled.parameters.map((value): Slot<P> =>
+    typeof value === 'string' && value.startsWith(MARKER)
+      ? { kind: 'param', key: value.slice(MARKER.length) as keyof P }
+      : { kind: 'constant', value },
+  );
+  const text = compiled.sql;
+  // A marker passed where the builder expects a reference would end up in the SQL as a name.
+  if (text.includes(MARKER)) throw new Error(`A parameter was used as an identifier in: ${text}`);
+  return {
+    name: `opp_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+    text,
+    values: (params) => {
+      // A plain loop: this runs on every request.
+      const values = new Array<unknown>(slots.length);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as Slot<P>;
+        values[i] = slot.kind === 'param' ? params[slot.key] : slot.value;
+      }
+      return values;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { guardDatabase, isUnavailable } from './database-errors.js';
+import type { ReadYourWrites } from './read-your-writes.js';
+import type { ReplicaSet } from './replica-set.js';
+
+export interface ReadRouting {
+  readonly replicas: ReplicaSet;
+  readonly readYourWrites: ReadYourWrites;
+  /** Counts where each read went, for metrics. */
+  readonly onRead?: (target: 'primary' | 'replica', reason?: 'fallback') => void;
+}
+
+/** A named prepared statement with its values: PostgreSQL parses and plans it once per connection. */
+export interface NamedQuery {
+  readonly name: string;
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/**
+ * Runs the adapters' statements on MikroORM's pools: writes (and reads that must see them) on the
+ * primary, reads that may be slightly stale on the next healthy replica when replicas are
+ * configured. Shared by the repository and the search, so both route reads the same way.
+ */
+export class RoutedQueries {
+  private primaryPool: Pool | undefined;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly routing?: ReadRouting,
+  ) {}
+
+  async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
+    this.routing?.readYourWrites.noteWrite();
+    return guardDatabase(async () => (this.primaryPool ?? (await this.connectPrimary())).query<R>(query));
+  }
+
+  /**
+   * A read on the next healthy replica unless this request must see the primary; a replica that
+   * turns out to be unreachable is marked down and the read is retried on the primary.
+   */
+  async read<R extends QueryResultRow>(query: NamedQuery): Promise<R[]> {
+    const routing = this.routing;
+    const replica = routing && !routing.readYourWrites.primaryRequired() ? routing.replicas.pick() : undefined;
+    if (replica) {
+      try {
+        const rows = (await (await replica.pool()).query<R>(query)).rows;
+        routing?.onRead?.('replica');
+        return rows;
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        routing?.replicas.markDown(replica);
+        routing?.onRead?.('primary', 'fallback');
+      }
+    } else {
+      routing?.onRead?.('primary');
+    }
+    return guardDatabase(async () => (await (this.primaryPool ?? (await this.connectPrimary())).query<R>(query)).rows);
+  }
+
+  /** Only the first call waits: an await per query costs measurably on the hot paths. */
+  private async connectPrimary(): Promise<Pool> {
+    this.primaryPool = await this.orm.em.getConnection('write').getNativeClient();
+    return this.primaryPool;
+  }
+}

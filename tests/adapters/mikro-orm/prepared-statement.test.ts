@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { OpportunityStatements } from '../../../src/adapters/mikro-orm/opportunity-statements.js';
+import type { OpportunityDatabase } from '../../../src/adapters/mikro-orm/opportunity-row.js';
+import { prepare } from '../../../src/adapters/mikro-orm/prepared-statement.js';
+
+/** Compiles only: a Kysely that never connects. */
+const db = new Kysely<OpportunityDatabase>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+function openInCategory() {
+  return prepare<{ category: string; limit: number }>((param) =>
+    db
+      .selectFrom('opportunity as o')
+      .select('o.id')
+      .where('o.status', '=', 'open')
+      .where('o.category', '=', param('category'))
+      .limit(param('limit')),
+  );
+}
+
+describe('prepared statements compiled from the typed builder', () => {
+  it('maps each $n to its named parameter, keeps constants, and names the statement by its text', () => {
+    const statement = openInCategory();
+    expect(statement.text).to.equal(
+      'select "o"."id" from "opportunity" as "o" where "o"."status" = $1 and "o"."category" = $2 limit $3',
+    );
+    expect(statement.values({ category: 'music', limit: 21 })).to.deep.equal(['open', 'music', 21]);
+    expect(statement.name).to.match(/^opp_[0-9a-f]{16}$/);
+    const again = openInCategory();
+    expect(again.name).to.equal(statement.name);
+  });
+
+  it('refuses a parameter that the builder took for a column name', () => {
+    expect(() =>
+      prepare<{ column: string }>((param) => db.selectFrom('opportunity').select(param('column') as 'id')),
+    ).to.throw(/used as an identifier/);
+  });
+
+  it('builds each list shape once and reuses it', () => {
+    const statements = new OpportunityStatements(db);
+    const first = statements.list({ category: 'music' }, 'after');
+    expect(statements.list({ category: 'jobs' }, 'after')).to.equal(first);
+    expect(statements.list({ status: 'open' }, 'after')).not.to.equal(first);
+    expect(statements.list({ category: 'music' }, 'before')).not.to.equal(first);
+    expect(first.text).to.contain('("o"."created_at", "o"."id") < (cast($2 as timestamptz), cast($3 as uuid))');
+  });
+});
