@@ -152,6 +152,7 @@ describe('Idempotency-Key use cases (in-memory adapters)', () => {
     const error = await rejection(racingRemove.execute(alice, command, noContent));
     expect(error).to.be.instanceOf(PreconditionFailedError);
     expect((error as PreconditionFailedError).currentVersion).to.equal(2);
+    expect((error as PreconditionFailedError).message).to.contain(`Opportunity ${created.id} is at version 2`);
     expect((await racing.findById(created.id))?.title, 'the rival revision is kept').to.equal('Rival');
     // Nothing was recorded: the same key with the current version deletes.
     const current = await racingRemove.execute(alice, { ...command, ifMatch: [2] }, noContent);
