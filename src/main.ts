@@ -14,7 +14,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
-  const service = await startService(config, logger);
+  // Log lines are batched: a process that dies must write what it buffered, and why it died.
+  const die = (error: unknown, message: string) => {
+    logger.fatal({ err: error }, message);
+    logger.flush(() => process.exit(1));
+  };
+  process.on('uncaughtException', (error) => die(error, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => die(reason, 'unhandled rejection'));
+  let service;
+  try {
+    service = await startService(config, logger);
+  } catch (error) {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    die(error, 'failed to start');
+    return;
+  }
   logger.info({ url: service.url }, 'opportunities service is listening');
 
   let stopping = false;

@@ -13,6 +13,7 @@ import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
 import { VerifiedTokenCache } from '../adapters/jose/verified-token-cache.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
+import { migrateDatabase } from '../adapters/mikro-orm/migrate-database.js';
 import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
 import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
@@ -46,6 +47,13 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   const cleanups: Cleanup[] = [];
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
+    if (config.migrateOnStart) {
+      const applied = await migrateDatabase({
+        url: databaseUrl,
+        log: (message) => logger.debug({ component: 'mikro-orm' }, message),
+      });
+      if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+    }
     const orm = await MikroORM.init(
       mikroOrmOptions({
         url: databaseUrl,
@@ -58,10 +66,6 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       }),
     );
     cleanups.unshift(() => orm.close());
-    if (config.migrateOnStart) {
-      const applied = await orm.migrator.up();
-      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
-    }
 
     const replicaSet = replicaSetOf(orm, {
       maxLagMs: config.replicas.maxLagMs,
@@ -229,6 +233,16 @@ function urlOf(server: Server, host: string): string {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
+/** Every cleanup runs even when an earlier one fails (a failed ORM close must not leave Redis open). */
 async function runAll(cleanups: Cleanup[]): Promise<void> {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  const errors: unknown[] = [];
+  for (const cleanup of cleanups.splice(0)) {
+    try {
+      await cleanup();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, 'several resources failed to close');
 }

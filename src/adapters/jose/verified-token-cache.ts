@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../../application/ports/access-token-verifier.port.js';
 
 export interface VerifiedTokenCacheSettings {
@@ -47,7 +47,7 @@ export class VerifiedTokenCache implements AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedAccessToken> {
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = hash('sha256', token, 'base64url'); // one-shot: no Hash object per request
     const now = this.now();
     const hit = this.entries.get(key);
     if (hit !== undefined) {

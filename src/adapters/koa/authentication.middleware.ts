@@ -35,13 +35,15 @@ export function authentication(
     ctx.state.countableRefusal = reason !== 'key_unavailable';
   };
   const authenticate = authenticator(verifier, refused);
-  if (!budget) return authenticate;
   return async (ctx, next) => {
-    try {
-      await authenticate(ctx, async () => undefined);
-    } catch (error) {
-      if (ctx.state.countableRefusal === true) await countRefusal(ctx, budget, logger, metrics);
-      throw error;
+    // Most reads carry no credentials: no parsing, no extra step.
+    if (ctx.req.headers.authorization !== undefined) {
+      try {
+        await authenticate(ctx);
+      } catch (error) {
+        if (budget && ctx.state.countableRefusal === true) await countRefusal(ctx, budget, logger, metrics);
+        throw error;
+      }
     }
     await next();
   };
@@ -73,11 +75,12 @@ async function countRefusal(ctx: Context, budget: RefusalBudget, logger: Logger,
   });
 }
 
+/** Sets `ctx.state.actor` when the request carries a valid Bearer token; throws a problem for a refused one. */
 function authenticator(
   verifier: AccessTokenVerifier,
   refused: (ctx: Context, reason: string, claims?: { tokenId?: string; userId?: string }) => void,
-): Middleware {
-  return async (ctx, next) => {
+): (ctx: Context) => Promise<void> {
+  return async (ctx) => {
     const header = ctx.get('authorization');
     const parts = header
       .trim()
@@ -90,7 +93,6 @@ function authenticator(
       }
       ctx.state.actor = await verify(verifier, ctx, parts[1] as string, refused);
     }
-    await next();
   };
 }
 

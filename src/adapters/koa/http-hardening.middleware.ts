@@ -2,26 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { HttpProblem } from './problem.js';
 
-/** Headers suitable for a JSON API that no browser should render, frame or cache. */
-export const securityHeaders: Middleware = async (ctx, next) => {
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
-  await next();
-  if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
-};
-
-/**
- * HSTS only on responses that went out over HTTPS (directly, or per X-Forwarded-Proto from a
- * trusted proxy): browsers ignore it on plain HTTP, and a development server must stay reachable.
- */
-export const strictTransportSecurity: Middleware = async (ctx, next) => {
-  if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
-  await next();
-};
-
 /**
  * CORS for an allow-list of origins; off when the list is empty (the main client is a mobile app,
  * which needs none). Answers preflights itself.
@@ -44,7 +24,7 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
       ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
       ctx.set(
         'Access-Control-Allow-Headers',
-        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id',
+        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Read-Consistency, X-Request-Id',
       );
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
@@ -61,7 +41,11 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
 export const singleHost: Middleware = async (ctx, next) => {
   const raw = ctx.req.rawHeaders;
   let hosts = 0;
-  for (let index = 0; index < raw.length; index += 2) if (raw[index]?.toLowerCase() === 'host') hosts += 1;
+  for (let index = 0; index < raw.length; index += 2) {
+    // The length first: lower-casing every header name of every request allocates a string each.
+    const name = raw[index] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1;
+  }
   if (hosts > 1) {
     throw new HttpProblem({
       status: 400,

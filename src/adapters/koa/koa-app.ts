@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { AccessTokenVerifier } from '../../application/ports/access-token-verifier.port.js';
@@ -9,17 +8,12 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
-import {
-  bearerMatches,
-  cors,
-  securityHeaders,
-  singleHost,
-  strictTransportSecurity,
-} from './http-hardening.middleware.js';
+import { bearerMatches, cors, singleHost } from './http-hardening.middleware.js';
 import { docsRoutes } from './openapi/docs.routes.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
 import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
+import { responseHeaders } from './response-headers.middleware.js';
 import { noMetrics, type ServiceMetrics } from './service-metrics.js';
 
 export interface KoaAppDependencies {
@@ -58,16 +52,7 @@ export interface KoaAppDependencies {
   readonly isStopping?: () => boolean;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Accepts a sane incoming X-Request-Id (from a gateway) or makes one, and echoes it. */
-const requestId: Middleware = async (ctx, next) => {
-  const incoming = ctx.get('x-request-id');
-  ctx.state.requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  ctx.set('X-Request-Id', ctx.state.requestId as string);
-  await next();
-};
 
 function operationalRoutes(deps: KoaAppDependencies): Router {
   const router = new Router();
@@ -109,6 +94,20 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   return router;
 }
 
+/**
+ * The operational and documentation routers serve nothing under `/api/`, so the API's requests skip
+ * their matching (a router that matches nothing still walks its routes and builds a chain per
+ * request). Other paths, in any letter case, still go through them as before.
+ */
+function outsideApi(router: Router): Middleware {
+  const routes = router.routes();
+  // The router sets `params` and `router` on the context itself.
+  const gated: Middleware = (ctx, next) =>
+    ctx.path.startsWith('/api/') ? next() : routes(ctx as Parameters<typeof routes>[0], next);
+  // Like the router's own middleware, it names its router (the contract's drift test reads it).
+  return Object.assign(gated, { router });
+}
+
 export function createKoaApp(deps: KoaAppDependencies): Koa {
   // Behind a proxy, only the address the nearest proxy appended is believed: the left-most
   // X-Forwarded-For entries are whatever the client chose to send.
@@ -123,21 +122,14 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   });
   const ops = operationalRoutes(deps);
 
-  app.use(requestId);
+  app.use(responseHeaders(deps.isStopping ? { isStopping: deps.isStopping } : {}));
   app.use(accessLog(deps.logger, metrics));
-  // Checked when the response is about to go out, not when the request came in: a request that was
-  // already running when shutdown began must still tell its client not to reuse the connection.
-  app.use(async (ctx, next) => {
-    await next();
-    if (deps.isStopping?.()) ctx.set('Connection', 'close');
-  });
-  app.use(securityHeaders);
-  app.use(strictTransportSecurity);
   app.use(errorHandling(deps.logger));
   app.use(singleHost);
-  app.use(cors(deps.corsOrigins ?? []));
-  app.use(ops.routes());
-  app.use(docsRoutes().routes()); // the contract and its page: public, before token checks and limits
+  // Off when no origin is configured (the main client is a mobile app): then no step at all.
+  if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
+  app.use(outsideApi(ops));
+  app.use(outsideApi(docsRoutes())); // the contract and its page: public, before token checks and limits
   const refusals = deps.rateLimit?.policy.refusedAuthentications;
   app.use(
     authentication(

@@ -95,6 +95,9 @@ const authenticated: Middleware = async (ctx, next) => {
   await next();
 };
 
+/** The body parser's `next`, shared: no closure per request. */
+const nothingNext = async (): Promise<void> => undefined;
+
 /** Write endpoints only take JSON; anything else is a 415 rather than a confusing 400. */
 function jsonBody(limitBytes: number): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes });
@@ -109,7 +112,7 @@ function jsonBody(limitBytes: number): Middleware {
     }
     // The parser runs on its own (with a no-op `next`) so that only its failures are translated.
     try {
-      await parse(ctx, async () => undefined);
+      await parse(ctx, nothingNext);
     } catch (error) {
       if (isDecompressionError(error)) {
         throw new HttpProblem({

@@ -33,8 +33,14 @@ export function rateLimiting(
   logger: Logger,
   metrics: ServiceMetrics,
 ): Middleware {
+  // Built once: these run on every request.
+  const readLimit = String(policy.read.limit);
+  const writeLimit = String(policy.write.limit);
   return async (ctx, next) => {
-    const { bucket, key, budget } = classify(ctx, policy);
+    const read = READ_METHODS.has(ctx.method);
+    const bucket = read ? 'read' : 'write';
+    const budget = read ? policy.read : policy.write;
+    const key = read ? `read:ip:${ctx.ip}` : writeKey(ctx);
     let counter;
     try {
       counter = await store.hit(key, budget.windowMs);
@@ -48,9 +54,10 @@ export function rateLimiting(
       return;
     }
     const resetSeconds = Math.max(0, Math.ceil((counter.resetAt - Date.now()) / 1000));
-    ctx.set('RateLimit-Limit', String(budget.limit));
-    ctx.set('RateLimit-Remaining', String(Math.max(0, budget.limit - counter.count)));
-    ctx.set('RateLimit-Reset', String(resetSeconds));
+    const res = ctx.res; // straight on the node response: Koa's `set` re-checks every value
+    res.setHeader('RateLimit-Limit', read ? readLimit : writeLimit);
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, budget.limit - counter.count)));
+    res.setHeader('RateLimit-Reset', String(resetSeconds));
     if (counter.count > budget.limit) {
       metrics.rateLimited(bucket);
       throw new HttpProblem({
@@ -65,9 +72,8 @@ export function rateLimiting(
   };
 }
 
-function classify(ctx: Context, policy: RateLimitPolicy): { bucket: string; key: string; budget: Budget } {
-  if (READ_METHODS.has(ctx.method)) return { bucket: 'read', key: `read:ip:${ctx.ip}`, budget: policy.read };
+/** Writes count per authenticated user, per address when there is none. */
+function writeKey(ctx: Context): string {
   const actor = ctx.state.actor as Actor | undefined;
-  const key = actor ? `write:user:${actor.userId}` : `write:ip:${ctx.ip}`;
-  return { bucket: 'write', key, budget: policy.write };
+  return actor ? `write:user:${actor.userId}` : `write:ip:${ctx.ip}`;
 }

@@ -28,12 +28,23 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
   return isUnavailable(cause, depth + 1);
 }
 
+/** The server's statement timeout cancelled the query: the query is slow, the server is alive. */
+export function isStatementTimeout(error: unknown, depth = 0): boolean {
+  if (depth > 3 || typeof error !== 'object' || error === null) return false;
+  const { code, sqlState, cause } = error as { code?: unknown; sqlState?: unknown; cause?: unknown };
+  return code === '57014' || sqlState === '57014' || isStatementTimeout(cause, depth + 1);
+}
+
+/** The error a caller should see: "database unreachable" failures become DependencyUnavailableError. */
+export function serviceError(error: unknown): unknown {
+  return isUnavailable(error) ? new DependencyUnavailableError('database', { cause: error }) : error;
+}
+
 /** Runs a database call, turning "database unreachable" failures into DependencyUnavailableError. */
 export async function guardDatabase<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUnavailable(error)) throw new DependencyUnavailableError('database', { cause: error });
-    throw error;
+    throw serviceError(error);
   }
 }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
-import { guardDatabase, isUnavailable } from './database-errors.js';
+import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from './database-errors.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
 
@@ -49,7 +49,9 @@ export class RoutedQueries {
         routing?.onRead?.('replica');
         return rows;
       } catch (error) {
-        if (!isUnavailable(error)) throw error;
+        // A statement cancelled by the timeout is a slow query, not a dead replica: the primary
+        // would take as long, so answer 503 rather than mark the replica down and repeat it there.
+        if (!isUnavailable(error) || isStatementTimeout(error)) throw serviceError(error);
         routing?.replicas.markDown(replica);
         routing?.onRead?.('primary', 'fallback');
       }

@@ -92,10 +92,26 @@ describe('Operations: logs, metrics, health and HTTP hardening', () => {
     const closed = await startTestService();
     try {
       const response = await closed.request(PATH, { headers: { origin: 'https://app.example.com' } });
-      expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
-      expect(response.headers.get('x-frame-options')).to.equal('DENY');
       expect(response.headers.get('cache-control')).to.equal('no-store');
       expect(response.headers.get('access-control-allow-origin')).to.equal(null);
+      // Every kind of answer carries them: a page, a routing 404, a refused token, a bad id.
+      const answers = [
+        response,
+        await closed.request('/no/such/endpoint'),
+        await closed.request(PATH, { headers: { authorization: 'Bearer not.a.token' } }),
+        await closed.request(`${PATH}/not-a-uuid`),
+      ];
+      expect(answers.map((answer) => answer.status)).to.deep.equal([200, 404, 401, 400]);
+      for (const answer of answers) {
+        expect(answer.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(answer.headers.get('x-frame-options')).to.equal('DENY');
+        expect(answer.headers.get('content-security-policy')).to.equal("default-src 'none'; frame-ancestors 'none'");
+        expect(answer.headers.get('referrer-policy')).to.equal('no-referrer');
+        expect(answer.headers.get('cross-origin-resource-policy')).to.equal('same-origin');
+        expect(answer.headers.get('cache-control')).to.equal('no-store');
+        expect(answer.headers.get('x-request-id')).to.match(/^[\w-]{36}$/);
+        expect(answer.headers.get('strict-transport-security'), 'no HSTS over plain HTTP').to.equal(null);
+      }
     } finally {
       await closed.stop();
     }
@@ -108,6 +124,8 @@ describe('Operations: logs, metrics, health and HTTP hardening', () => {
       expect(preflight.status).to.equal(204);
       expect(preflight.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
       expect(preflight.headers.get('access-control-allow-headers')).to.contain('Authorization');
+      // Browser clients ask for primary reads with it (read-your-writes across instances).
+      expect(preflight.headers.get('access-control-allow-headers')).to.contain('X-Read-Consistency');
       const other = await open.request(PATH, { headers: { origin: 'https://evil.example.com' } });
       expect(other.headers.get('access-control-allow-origin')).to.equal(null);
     } finally {

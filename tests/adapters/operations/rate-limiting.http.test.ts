@@ -51,7 +51,10 @@ describe('Operations: rate limiting', () => {
       const alice = await api.tokenFor({ userId: 'rate-alice' });
       const bob = await api.tokenFor({ userId: 'rate-bob' });
       const headers = { 'x-forwarded-for': '198.51.100.1' };
-      expect((await api.request(PATH, { method: 'POST', token: alice, json: post, headers })).status).to.equal(201);
+      const first = await api.request(PATH, { method: 'POST', token: alice, json: post, headers });
+      expect(first.status).to.equal(201);
+      expect(first.headers.get('ratelimit-limit'), 'the write budget, not the read one').to.equal('2');
+      expect(first.headers.get('ratelimit-remaining')).to.equal('1');
       expect((await api.request(PATH, { method: 'POST', token: alice, json: post, headers })).status).to.equal(201);
       const limited = await api.request(PATH, {
         method: 'POST',
