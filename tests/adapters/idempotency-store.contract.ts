@@ -127,6 +127,22 @@ export function idempotencyStoreContract(name: string, fixture: () => Idempotenc
       expect(gone.kind).to.equal('committed');
     });
 
+    it('deletes only at the expected version: a newer row is stale, kept, and nothing is recorded', async () => {
+      const revised = anOpportunity({ createdBy: 'user-1' });
+      revised.version = 2;
+      await opportunities.add(revised);
+      const stale = await store.commit(aCommit({ kind: 'delete', id: revised.id, expectedVersion: 1 }));
+      expect(stale).to.deep.equal({ kind: 'stale' });
+      expect((await opportunities.findById(revised.id))?.version).to.equal(2);
+      expect(await store.find({ userId: 'user-1', key: 'key-1' }, NOW)).to.equal(null);
+
+      const current = await store.commit(aCommit({ kind: 'delete', id: revised.id, expectedVersion: 2 }));
+      expect(current.kind).to.equal('committed');
+      expect(await opportunities.findById(revised.id)).to.equal(null);
+      const gone = { kind: 'delete', id: revised.id, expectedVersion: 2 } as const;
+      expect((await store.commit(aCommit(gone, { key: { userId: 'u', key: 'k2' } }))).kind).to.equal('committed');
+    });
+
     it('purges expired records in batches of the given size, and only expired ones', async () => {
       for (let index = 0; index < 5; index += 1) {
         const expiresAt = index < 3 ? at(HOUR) : at(3 * HOUR);

@@ -66,8 +66,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       return true;
     }
     if (change.kind === 'delete') {
-      await this.opportunities.remove(change.id);
-      return true;
+      if (await this.opportunities.remove(change.id, change.expectedVersion)) return true;
+      // Nothing deleted: stale only if the row is there at another version; a row gone is no obstacle.
+      return change.expectedVersion === undefined || (await this.opportunities.findById(change.id)) === null;
     }
     try {
       await this.opportunities.update(change.opportunity, change.expectedVersion);

@@ -50,7 +50,9 @@ const RECORD = `insert into idempotency_key as k (user_id, idempotency_key, fing
   values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ${ON_CONFLICT}`;
 const UPDATE = `update opportunity set title = $3, description = $4, category = $5, location = $6, tags = $7,
   status = $8, deadline = $9, updated_at = $10, version = $11 where id = $1 and version = $2`;
-const DELETE = 'delete from opportunity where id = $1';
+// With a version, only that version is deleted: a revision committed since the If-Match check stays.
+const DELETE = 'delete from opportunity where id = $1 and ($2::integer is null or version = $2::integer)';
+const EXISTS = 'select 1 from opportunity where id = $1';
 
 const PURGE = `delete from idempotency_key k using (
     select user_id, idempotency_key from idempotency_key where expires_at <= $1
@@ -163,7 +165,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       ]);
       if (updated.rowCount === 0) return { kind: 'stale' };
     } else {
-      await client.query(DELETE, [change.id]);
+      const deleted = await client.query(DELETE, [change.id, change.expectedVersion ?? null]);
+      // Nothing deleted but the row is there: it is at another version. A row gone is no obstacle.
+      if (deleted.rowCount === 0 && change.expectedVersion !== undefined) {
+        if ((await client.query(EXISTS, [change.id])).rowCount) return { kind: 'stale' };
+      }
     }
     const claimed = await client.query(RECORD, record);
     // Under the lock nobody else can have recorded this key since the check above.

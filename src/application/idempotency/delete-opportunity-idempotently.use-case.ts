@@ -19,15 +19,18 @@ export class DeleteOpportunityIdempotently {
     present: Presenter<string>,
   ) {
     const key = { userId: actor.userId, key: command.idempotencyKey };
-    const fingerprint = this.requests.fingerprint({ operation: 'delete', id: command.id });
+    // If-Match is part of the request: the same key with another condition is another request.
+    const fingerprint = this.requests.fingerprint({ operation: 'delete', id: command.id, ifMatch: command.ifMatch });
     const replay = await this.requests.replay(key, fingerprint);
     if (replay) return replay;
     let result: IdempotentResult | undefined;
-    await this.remove.execute(actor, command.id, command.ifMatch, async (id) => {
-      // A delete is never stale: if a concurrent request removed the row, the outcome still holds.
-      const outcome = await this.requests.commit(key, fingerprint, { kind: 'delete', id }, present(id));
-      if ('stale' in outcome) throw new Error('a delete cannot be stale');
+    await this.remove.execute(actor, command.id, command.ifMatch, async (id, expectedVersion) => {
+      const change = { kind: 'delete', id, expectedVersion } as const;
+      const outcome = await this.requests.commit(key, fingerprint, change, present(id));
+      // Stale: the row is at another version; nothing was deleted or recorded, and the use case answers 412.
+      if ('stale' in outcome) return false;
       result = outcome;
+      return true;
     });
     return result as IdempotentResult;
   }

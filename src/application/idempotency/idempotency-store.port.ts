@@ -28,7 +28,12 @@ export interface IdempotencyRecord {
 export type IdempotentChange =
   | { readonly kind: 'insert'; readonly opportunity: Opportunity }
   | { readonly kind: 'update'; readonly opportunity: Opportunity; readonly expectedVersion: number }
-  | { readonly kind: 'delete'; readonly id: string };
+  | {
+      readonly kind: 'delete';
+      readonly id: string;
+      /** When set, only this version may be deleted; a row found at another version is `stale`. */
+      readonly expectedVersion?: number;
+    };
 
 export interface IdempotentCommit {
   readonly key: ScopedKey;
@@ -46,7 +51,10 @@ export type CommitOutcome =
   | { readonly kind: 'recorded'; readonly record: IdempotencyRecord }
   /** Another request holding the key has not finished (on any instance): nothing was changed. */
   | { readonly kind: 'in_flight' }
-  /** An update or delete found the row already changed or gone: nothing was changed. */
+  /**
+   * An update found the row changed or gone, or a conditional delete found it at another version
+   * (a row already gone is no obstacle to a delete): nothing was changed.
+   */
   | { readonly kind: 'stale' };
 
 /**

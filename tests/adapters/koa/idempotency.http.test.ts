@@ -203,6 +203,40 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
     expect((await remove()).status).to.equal(404);
   });
 
+  it('keyed DELETE with If-Match never deletes a PUT that commits after the check: 412, row kept', async () => {
+    const { id } = JSON.parse((await post(one, undefined, body())).text) as { id: string };
+    // A rival write holds the row, uncommitted: the DELETE reads version 1, passes its If-Match
+    // check, and then waits for the row; the rival commits version 2 before the DELETE goes on.
+    const rival = new pg.Client({ connectionString: await testDatabaseUrl() });
+    await rival.connect();
+    let remove: Promise<Answer> | undefined;
+    try {
+      await rival.query('begin');
+      await rival.query(`update opportunity set title = 'Rival', version = 2 where id = $1`, [id]);
+      remove = send(one, 'DELETE', `${PATH}/${id}`, { key: 'del-key', token: alice, headers: { 'If-Match': '"1"' } });
+      const waiting = `select 1 from pg_stat_activity where datname = current_database()
+        and wait_event_type = 'Lock' and query like 'delete from opportunity%'`;
+      await waitUntil(async () => (await db.query(waiting)).rowCount === 1, { what: 'the DELETE to wait for the row' });
+    } finally {
+      await rival.query('commit');
+      await rival.end();
+    }
+    const answer = await remove;
+    expect(answer.status).to.equal(412);
+    expect(answer.headers.get('etag')).to.equal('"2"');
+    expect(JSON.parse(answer.text)).to.include({ code: 'version_mismatch', currentVersion: 2 });
+    const stored = await db.query('select title, version from opportunity where id = $1', [id]);
+    expect(stored.rows[0]).to.deep.equal({ title: 'Rival', version: 2 });
+    expect((await db.query('select 1 from idempotency_key')).rowCount, 'nothing recorded').to.equal(0);
+    const stale = await send(two, 'DELETE', `${PATH}/${id}`, {
+      key: 'del-key',
+      token: alice,
+      headers: { 'If-Match': '"1"' },
+    });
+    expect(stale.status, 'a stale If-Match is refused before any write').to.equal(412);
+    expect((await db.query('select 1 from opportunity where id = $1', [id])).rowCount).to.equal(1);
+  });
+
   it('purges expired keys on a schedule, and only expired ones', async () => {
     await post(one, 'old-key', body('Old'));
     await post(one, 'fresh-key', body('Fresh'));

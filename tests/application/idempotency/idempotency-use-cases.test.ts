@@ -22,6 +22,7 @@ import { UpdateOpportunity } from '../../../src/application/opportunity/update-o
 import { PreconditionFailedError, ValidationError } from '../../../src/domain/domain-errors.js';
 import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
+import { RacingRepository } from '../../support/racing-repository.js';
 import { rejection } from '../../support/rejection.js';
 
 const present = (status: number) => (o: Opportunity) => ({
@@ -134,6 +135,37 @@ describe('Idempotency-Key use cases (in-memory adapters)', () => {
       replayed: true,
     });
     expect(await repository.findById(id)).to.equal(null);
+  });
+
+  it('never deletes a revision that lands between the If-Match check and the delete', async () => {
+    const racing = new RacingRepository();
+    const requests = new IdempotentRequests(
+      new InMemoryIdempotencyStore(racing),
+      new NodeHasher(),
+      clock,
+      DEFAULT_IDEMPOTENCY_POLICY,
+    );
+    const racingRemove = new DeleteOpportunityIdempotently(new DeleteOpportunity(racing), requests);
+    const created = await new CreateOpportunity(racing, new SequentialIds(), clock).execute(alice, aDraft());
+    racing.race = true;
+    const command = { id: created.id, idempotencyKey: 'd', ifMatch: [1] };
+    const error = await rejection(racingRemove.execute(alice, command, noContent));
+    expect(error).to.be.instanceOf(PreconditionFailedError);
+    expect((error as PreconditionFailedError).currentVersion).to.equal(2);
+    expect((error as PreconditionFailedError).message).to.contain(`Opportunity ${created.id} is at version 2`);
+    expect((await racing.findById(created.id))?.title, 'the rival revision is kept').to.equal('Rival');
+    // Nothing was recorded: the same key with the current version deletes.
+    const current = await racingRemove.execute(alice, { ...command, ifMatch: [2] }, noContent);
+    expect(current.replayed).to.equal(false);
+    expect(await racing.findById(created.id)).to.equal(null);
+  });
+
+  it('fingerprints a delete with its If-Match: the same key with another condition is refused', async () => {
+    const { body } = (await create.execute(alice, { idempotencyKey: 'c', draft: aDraft() }, present(201))).response;
+    const id = (JSON.parse(body) as { id: string }).id;
+    await remove.execute(alice, { id, idempotencyKey: 'd', ifMatch: [1] }, noContent);
+    const other = await rejection(remove.execute(alice, { id, idempotencyKey: 'd', ifMatch: 'any' }, noContent));
+    expect(other).to.be.instanceOf(IdempotencyKeyReusedError);
   });
 
   it('purges only expired keys, batch after batch', async () => {

@@ -11,8 +11,8 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../../../src/domain/domain-errors.js';
-import type { Opportunity } from '../../../src/domain/opportunity/opportunity.js';
 import { admin, aDraft, alice, bob, FixedClock, SequentialIds } from '../../support/builders.js';
+import { RacingRepository } from '../../support/racing-repository.js';
 import { rejection } from '../../support/rejection.js';
 
 describe('Opportunity use cases (in-memory adapters)', () => {
@@ -107,20 +107,6 @@ describe('Opportunity use cases (in-memory adapters)', () => {
   });
 
   describe('when another writer wins between the read and the write', () => {
-    /** Lets a concurrent revision land right after the use case has read the row. */
-    class RacingRepository extends InMemoryOpportunityRepository {
-      race = false;
-      override async findById(id: string): Promise<Opportunity | null> {
-        const found = await super.findById(id);
-        if (this.race && found) {
-          this.race = false;
-          const rival = (await super.findById(id)) as Opportunity;
-          rival.revise({ ...rival.toSnapshot(), title: 'Rival' }, new Date());
-          await super.update(rival, found.version);
-        }
-        return found;
-      }
-    }
     let racing: RacingRepository;
     beforeEach(() => {
       racing = new RacingRepository();
@@ -158,6 +144,31 @@ describe('Opportunity use cases (in-memory adapters)', () => {
       const deleteError = await rejection(new DeleteOpportunity(racing).execute(alice, created.id, [2]));
       expect((deleteError as PreconditionFailedError).currentVersion).to.equal(3);
       expect(await racing.findById(created.id)).to.not.equal(null);
+    });
+
+    it('confirms a conditional delete whose row another delete removed meanwhile', async () => {
+      const created = await create.execute(alice, aDraft());
+      const asked: (number | undefined)[] = [];
+      await remove.execute(alice, created.id, [1], async (id, expectedVersion) => {
+        asked.push(expectedVersion);
+        // The first, conditional attempt loses to a rival delete; the confirmation succeeds.
+        if (asked.length === 1) return !(await repository.remove(id));
+        return true;
+      });
+      expect(asked).to.deep.equal([1, undefined]);
+      expect(await repository.findById(created.id)).to.equal(null);
+    });
+
+    it('deletes unconditionally when If-Match names no version', async () => {
+      const created = await create.execute(alice, aDraft());
+      const asked: (number | undefined)[] = [];
+      for (const ifMatch of [undefined, 'any'] as const) {
+        await remove.execute(alice, created.id, ifMatch, async (_id, expectedVersion) => {
+          asked.push(expectedVersion);
+          return true;
+        });
+      }
+      expect(asked).to.deep.equal([undefined, undefined]);
     });
   });
 });
