@@ -30,7 +30,7 @@ export function spawnService(
   env: Record<string, string> = {},
   options: SpawnOptions = {},
 ): ServiceProcess {
-  checkResponsesFrom(`http://127.0.0.1:${port}`);
+  const stopChecking = checkResponsesFrom(`http://127.0.0.1:${port}`);
   const imports = (options.imports ?? []).flatMap((module) => ['--import', module]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports, 'src/main.ts'], {
     cwd: root,
@@ -50,7 +50,10 @@ export function spawnService(
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ at: number; code: number | null }>((resolve) =>
-    child.once('exit', (code) => resolve({ at: Date.now(), code })),
+    child.once('exit', (code) => {
+      stopChecking();
+      resolve({ at: Date.now(), code });
+    }),
   );
   return {
     child,

@@ -45,7 +45,7 @@ export async function startTestService(
     ...env,
   });
   const service = await startService(config, logger);
-  checkResponsesFrom(service.url);
+  const stopChecking = checkResponsesFrom(service.url);
   return {
     service,
     logger,
@@ -68,6 +68,9 @@ export async function startTestService(
       await client.query('truncate opportunity');
       await client.end();
     },
-    stop: () => service.stop(),
+    stop: async () => {
+      stopChecking();
+      await service.stop();
+    },
   };
 }

@@ -30,8 +30,15 @@ export async function startTestService(jwtEnv: Record<string, string>): Promise<
     ...jwtEnv,
   });
   const service = await startService(config, logger);
-  checkResponsesFrom(service.url);
-  return { url: service.url, logger, stop: () => service.stop() };
+  const stopChecking = checkResponsesFrom(service.url);
+  return {
+    url: service.url,
+    logger,
+    stop: async () => {
+      stopChecking();
+      await service.stop();
+    },
+  };
 }
 
 export interface ApiResponse {

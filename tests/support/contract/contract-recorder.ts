@@ -8,7 +8,8 @@
 import { ContractValidator } from './contract-validator.js';
 
 interface RecorderState {
-  readonly origins: Set<string>;
+  /** Origin → how many running services answer there (a port can be reused by a later one). */
+  readonly origins: Map<string, number>;
   readonly pending: Set<Promise<void>>;
   readonly violations: string[];
   readonly seen: Set<string>;
@@ -21,7 +22,7 @@ interface RecorderState {
 const STATE = Symbol.for('opportunities.contract-recorder');
 const holder = globalThis as { [STATE]?: RecorderState };
 const state: RecorderState = (holder[STATE] ??= {
-  origins: new Set(),
+  origins: new Map(),
   pending: new Set(),
   violations: [],
   seen: new Set(),
@@ -34,10 +35,23 @@ export function contractValidator(): ContractValidator {
   return state.validator;
 }
 
-/** Responses from this base URL (a started service) are checked from now on. */
-export function checkResponsesFrom(baseUrl: string): void {
-  origins.add(new URL(baseUrl).origin);
+/**
+ * Responses from this base URL (a started service) are checked until the returned function is
+ * called when that service stops: a port freed by a stopped service may be taken by another
+ * server (Django in the interop suites) whose answers are not this contract's.
+ */
+export function checkResponsesFrom(baseUrl: string): () => void {
+  const origin = new URL(baseUrl).origin;
+  origins.set(origin, (origins.get(origin) ?? 0) + 1);
   install();
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    const left = (origins.get(origin) ?? 1) - 1;
+    if (left > 0) origins.set(origin, left);
+    else origins.delete(origin);
+  };
 }
 
 export function seenResponses(): ReadonlySet<string> {
