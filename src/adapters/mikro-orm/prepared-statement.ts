@@ -13,6 +13,11 @@ export interface PreparedStatement<P> {
   values(params: P): unknown[];
 }
 
+/** A name stable for the SQL text, so every connection of a pool shares one prepared statement. */
+export function statementName(prefix: string, text: string): string {
+  return `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+}
+
 /** Stands for the named parameter while the query is built; typed as the value it replaces. */
 export type Param<P> = <K extends keyof P & string>(key: K) => P[K];
 
@@ -36,7 +41,7 @@ export function prepare<P>(build: (param: Param<P>) => Compilable): PreparedStat
   // A marker passed where the builder expects a reference would end up in the SQL as a name.
   if (text.includes(MARKER)) throw new Error(`A parameter was used as an identifier in: ${text}`);
   return {
-    name: `opp_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+    name: statementName('opp', text),
     text,
     values: (params) => {
       // A plain loop: this runs on every request.

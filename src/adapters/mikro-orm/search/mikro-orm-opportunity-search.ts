@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { QueryResultRow } from 'pg';
 import type {
@@ -10,6 +9,7 @@ import type {
 import { correctedText, type SearchQuery } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
+import { statementName } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
 import { RECENT_WINDOW, searchSql, VOCABULARY_SQL } from './search-sql.js';
@@ -59,7 +59,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
   ) {
     const named = (statement: string, text: string) => ({
       text,
-      name: `search_${statement}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`,
+      name: statementName(`search_${statement}`, text),
     });
     this.statements = {
       forward: named('forward', searchSql('forward', limits.recentWindow)),
