@@ -4,6 +4,7 @@ import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
 import { OpportunityFold, OpportunityVocabularyWords, SearchVocabularySchema } from './search/search-entity-schema.js';
+import { SearchTitlePostingSchema } from './search/title-postings.entity-schema.js';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -29,7 +30,7 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     replicas: (settings.replicaUrls ?? []).map((clientUrl, index) => ({ name: `replica-${index + 1}`, clientUrl })),
     // The ORM would pick a replica at random, healthy or not: reads are routed by ReplicaSet instead.
     preferReadReplicas: false,
-    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema],
+    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema, SearchTitlePostingSchema],
     routines: [OpportunityTagsText, OpportunityFold, OpportunityVocabularyWords],
     extensions: [Migrator],
     migrations: {

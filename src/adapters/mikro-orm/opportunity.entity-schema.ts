@@ -1,6 +1,7 @@
 import { defineEntity, type EntityKey, p, Routine } from '@mikro-orm/core';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import { SEARCH_INDEXES, SEARCH_TRIGGERS } from './search/search-entity-schema.js';
+import { TITLE_POSTING_TRIGGERS } from './search/title-postings.entity-schema.js';
 
 /**
  * The whole `opportunity` table, mapped onto the plain domain class (no decorators in the domain).
@@ -60,7 +61,7 @@ export const OpportunitySchema = defineEntity({
     // Search (migration 20261201): the title tier and the location/tag filters.
     ...SEARCH_INDEXES,
   ],
-  triggers: SEARCH_TRIGGERS,
+  triggers: [...SEARCH_TRIGGERS, ...TITLE_POSTING_TRIGGERS],
 });
 
 /** An index in the order every listing walks: `(filter column, created_at desc, id desc)`. */

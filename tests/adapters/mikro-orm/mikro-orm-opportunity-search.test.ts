@@ -10,7 +10,7 @@ let orm: MikroORM | undefined;
 opportunitySearchContract('MikroORM on PostgreSQL', () => ({
   fresh: async () => {
     orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
-    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary');
+    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_title_posting');
     return { repository: new MikroOrmOpportunityRepository(orm), search: new MikroOrmOpportunitySearch(orm) };
   },
   close: async () => {

@@ -2,6 +2,7 @@ import { Migration20261124Initial } from './migration-20261124-initial.js';
 import { Migration20261201145221 } from './migration-20261201-idempotency-key.js';
 import { Migration20261201154328_tag_and_version_checks } from './migration-20261201154328-tag-and-version-checks.js';
 import { Migration20261201Search } from './migration-20261201-search.js';
+import { Migration20261201174544_title_postings } from './migration-20261201174544-title-postings.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -15,4 +16,5 @@ export const migrations = [
     name: 'Migration20261201154328_tag_and_version_checks',
     class: Migration20261201154328_tag_and_version_checks,
   },
+  { name: 'Migration20261201174544_title_postings', class: Migration20261201174544_title_postings },
 ];

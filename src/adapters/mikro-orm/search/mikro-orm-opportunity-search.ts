@@ -13,6 +13,7 @@ import { statementName } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
 import { RECENT_WINDOW, searchSql, VOCABULARY_SQL } from './search-sql.js';
+import { type TitleTier, TitlePostings } from './title-postings.js';
 import { type Expansions, queryTexts } from './tsquery-text.js';
 
 /**
@@ -50,6 +51,7 @@ interface VocabularyRow extends QueryResultRow {
 
 export class MikroOrmOpportunitySearch implements OpportunitySearch {
   private readonly statements: Record<'forward' | 'backward' | 'vocabulary', { text: string; name: string }>;
+  private readonly titlePostings: TitlePostings;
 
   constructor(
     orm: MikroORM,
@@ -66,6 +68,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       backward: named('backward', searchSql('backward', limits.recentWindow)),
       vocabulary: named('vocabulary', VOCABULARY_SQL),
     };
+    this.titlePostings = new TitlePostings(orm.em.fork().getKysely(), queries);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {
@@ -73,9 +76,10 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     const position = page.before ?? page.after;
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best } = await this.expand(query);
+    const titleTier = await this.titlePostings.titleTier(request, expansions, this.limits[request.mode]);
     const rows = await this.run<SearchRow>(
       page.before ? 'backward' : 'forward',
-      searchParameters(request, expansions, this.limits),
+      searchParameters(request, expansions, this.limits, titleTier),
     );
     const items = rows.slice(0, page.limit).map(hitFromRow);
     const ordered = page.before ? items.reverse() : items;
@@ -123,6 +127,7 @@ export function searchParameters(
   request: SearchRequest,
   expansions: Expansions,
   allLimits: SearchLimits = SEARCH_LIMITS,
+  titleTier: TitleTier = { ids: null },
 ): unknown[] {
   const { query, filters, page, mode } = request;
   const texts = queryTexts(query, expansions);
@@ -142,13 +147,14 @@ export function searchParameters(
     filters.tag ?? null,
     filters.createdBy ?? null,
     mode === 'suggest',
-    limits.candidates,
+    titleTier.cap ?? limits.candidates,
     limits.scanBudget,
     position?.rank ?? null,
     position?.createdAt ?? null,
     position?.id ?? null,
     page.limit + 1,
     texts.title.join(' & '),
+    titleTier.ids,
   ];
 }
 

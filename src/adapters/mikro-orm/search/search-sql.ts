@@ -13,7 +13,8 @@ import { OPPORTUNITY_COLUMNS } from '../opportunity-row.js';
  * Parameters: $1–$4 clause texts (any, exact, title, tags), $5 all, $6 some, $7 excluded,
  * $8 category, $9 status, $10 location, $11 tag, $12 createdBy, $13 titles only,
  * $14 candidate cap, $15 scan budget, $16–$18 cursor (score, created_at, id), $19 limit,
- * $20 all, in titles (tier 2 leaves tier 1's rows out without recomputing title vectors).
+ * $20 all, in titles (tier 2 leaves tier 1's rows out without recomputing title vectors), $21 the
+ * title tier's ids from the title postings, newest first (null: the title tier reads the GIN index).
  */
 export const CONFIG = `'opportunity_search'::regconfig`;
 const TITLE_VECTOR = `to_tsvector(${CONFIG}, o.title)`;
@@ -37,14 +38,31 @@ export const RECENT_WINDOW = 2_000;
 type Window = number;
 const TIER_COLUMNS = 'o.id, o.created_at, o.search_vector, o.category, o.status, o.location, o.tags, o.created_by';
 
-/** A tier: its rows among the newest, then older ones found through an index. */
+/** The title tier from the title postings, in their order (newest first), rechecked on the row. */
+const TITLE_POSTINGS = `(select ${TIER_COLUMNS} from unnest($21::uuid[]) as t(id) join opportunity o on o.id = t.id
+        where o.search_vector @@ (select all_title_q from queries) limit $15)`;
+
+/**
+ * A tier: its matches (at most the cap, through an index). Only when the tiers so far overflow the
+ * cap are its matches among the newest rows taken first, then its older ones: otherwise every
+ * match is a candidate anyway and the recent window is never read (a rare word costs its few
+ * index matches, not 2,000 rows). Title postings ($21) come newest first: no window for them.
+ */
 function tier(number: number, spec: { index: string; extra: string }): string {
-  return `recent${number} as (select id, created_at, search_vector from recent where tier = ${number} limit $14),
-  tier${number} as (
+  const counted = Array.from({ length: number }, (_, i) => `(select count(*) from tier${i + 1}_all)`).join(' + ');
+  const postings = number === 1 ? '$21::uuid[] is null and ' : '';
+  return `tier${number}_all as materialized (
     select o.id, o.created_at, o.search_vector from (
-      select ${TIER_COLUMNS} from opportunity o where ${spec.index} ${spec.extra} limit $15
-    ) o where (o.created_at, o.id) < (select created_at, id from window_end) and ${FILTERS} limit $14
-  )`;
+      ${number === 1 ? `${TITLE_POSTINGS} union all ` : ''}select ${TIER_COLUMNS} from opportunity o
+      where ${postings}${spec.index} ${spec.extra} limit $15
+    ) o where ${FILTERS} limit $14
+  ),
+  overflow${number} as (select ${postings}${counted} >= $14 as yes),
+  recent${number} as (
+    select id, created_at, search_vector from recent where tier = ${number} and (select yes from overflow${number}) limit $14
+  ),
+  tier${number} as (select * from tier${number}_all
+    where not (select yes from overflow${number}) or (created_at, id) < (select created_at, id from window_end))`;
 }
 
 const ALL = '(select all_q from queries)';
@@ -133,7 +151,9 @@ export const COMPLETIONS_MAX = 20;
  * is known; for the word being typed, the shortest known words starting with it (a range scan of
  * the vocabulary's C-collated primary key); for words that may be typos, the nearest known words
  * by trigram distance (the GiST index answers without scanning the vocabulary) that are within
- * three edits. The exact typo rules, with transpositions, are applied by the caller.
+ * three edits (only for unknown words: a known word is never corrected, and the nearest-neighbour
+ * search is most of a look-up's cost). The exact typo rules, with transpositions, are applied by
+ * the caller.
  * Parameters: $1 words, $2 complete it (as-you-type), $3 look for corrections.
  */
 export const VOCABULARY_SQL = `select w.word, w.folded,
@@ -143,7 +163,7 @@ export const VOCABULARY_SQL = `select w.word, w.folded,
       where v.word >= w.folded and v.word < w.folded || chr(1114111)
       order by length(v.word), v.word limit ${COMPLETIONS_MAX}
     ) else '{}' end as completions,
-    case when w.correct then array(select k.word from (
+    case when w.correct and not exists (select 1 from search_vocabulary v where v.word = w.folded) then array(select k.word from (
       select v.word from search_vocabulary v order by v.word <-> w.folded limit 30
     ) k where levenshtein_less_equal(w.folded, k.word, 3) <= 3) else '{}' end as candidates
   from (
