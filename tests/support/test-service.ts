@@ -65,7 +65,8 @@ export async function startTestService(
     truncate: async () => {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
-      await client.query('truncate opportunity');
+      // TRUNCATE fires no row trigger: the title postings go with the rows.
+      await client.query('truncate opportunity, search_title_posting');
       await client.end();
     },
     stop: async () => {

@@ -38,9 +38,14 @@ export const RECENT_WINDOW = 2_000;
 type Window = number;
 const TIER_COLUMNS = 'o.id, o.created_at, o.search_vector, o.category, o.status, o.location, o.tags, o.created_by';
 
-/** The title tier from the title postings, in their order (newest first), rechecked on the row. */
-const TITLE_POSTINGS = `(select ${TIER_COLUMNS} from unnest($21::uuid[]) as t(id) join opportunity o on o.id = t.id
-        where o.search_vector @@ (select all_title_q from queries) limit $15)`;
+/**
+ * The title tier from the title postings, in their order (newest first), rechecked on the row. The
+ * lateral look-up (its LIMIT keeps it from being flattened into a join) walks the ids in order, so
+ * the filters' LIMIT keeps the newest.
+ */
+const TITLE_POSTINGS = `(select o.* from unnest($21::uuid[]) as t(id) cross join lateral (
+          select ${TIER_COLUMNS} from opportunity o where o.id = t.id limit 1
+        ) o where o.search_vector @@ (select all_title_q from queries) limit $15)`;
 
 /**
  * A tier: its matches (at most the cap, through an index). Only when the tiers so far overflow the

@@ -1,0 +1,116 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { expect } from 'chai';
+import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import {
+  MikroOrmOpportunitySearch,
+  type SearchLimits,
+} from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import type { PageCursor } from '../../../src/application/opportunity/pagination.js';
+import { SearchOpportunities } from '../../../src/application/opportunity/search-opportunities.use-case.js';
+import type { OpportunityFilters } from '../../../src/domain/opportunity/opportunity-repository.port.js';
+import { aDraft, anOpportunity } from '../../support/builders.js';
+import { testDatabaseUrl } from '../../support/test-database.js';
+
+/** What the postings must hold: every title lexeme of every row, with the row's creation time. */
+const EXPECTED = `select l as lexeme, o.created_at, o.id as opportunity_id from opportunity o,
+    unnest(tsvector_to_array(to_tsvector('opportunity_search'::regconfig, o.title))) as l order by 1, 3`;
+const STORED = 'select lexeme, created_at, opportunity_id from search_title_posting order by 1, 3';
+
+/** Small caps, so a handful of rows fills a tier; a one-row window, so the window shows only when used. */
+const LIMITS: SearchLimits = {
+  recentWindow: 3,
+  full: { candidates: 4, scanBudget: 10 },
+  suggest: { candidates: 2, scanBudget: 4 },
+};
+
+describe('Title postings: the title tier newest first (PostgreSQL)', () => {
+  let orm: MikroORM;
+  let repository: MikroOrmOpportunityRepository;
+  let search: SearchOpportunities;
+  const rows = (sql: string) => orm.em.getConnection().execute<Record<string, unknown>[]>(sql);
+  const titles = async (q: string, cursor?: PageCursor, filters: OpportunityFilters = {}) => {
+    const page = await search.execute(q, filters, { limit: 2, ...(cursor ? { cursor } : {}) });
+    return { titles: page.items.map((hit) => hit.opportunity.title), next: page.next, previous: page.previous };
+  };
+
+  before(async () => {
+    orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
+    repository = new MikroOrmOpportunityRepository(orm);
+    search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, LIMITS));
+  });
+  beforeEach(() => rows('truncate opportunity, search_vocabulary, search_title_posting'));
+  after(async () => orm.close());
+
+  it('follow every insert, title edit and delete', async () => {
+    const mentor = anOpportunity({ title: 'Python mentors for teens', minutesAgo: 2 });
+    const walker = anOpportunity({ title: 'Dog walker', minutesAgo: 1 });
+    await repository.add(mentor);
+    await repository.add(walker);
+    expect(await rows(STORED)).to.deep.equal(await rows(EXPECTED));
+    expect((await rows(STORED)).map((row) => row.lexeme)).to.include.members(['python', 'mentor', 'dog']);
+
+    mentor.revise(aDraft({ title: 'Chess club tutor' }), new Date());
+    await repository.update(mentor, 1);
+    walker.revise(aDraft({ title: 'Dog walker', description: 'Only the description changes.' }), new Date());
+    await repository.update(walker, 1);
+    expect(await rows(STORED)).to.deep.equal(await rows(EXPECTED));
+    expect((await rows(STORED)).map((row) => row.lexeme)).to.not.include('python');
+
+    await repository.remove(walker.id);
+    expect(await rows(STORED)).to.deep.equal(await rows(EXPECTED));
+    expect(await rows(STORED)).to.have.length(3);
+  });
+
+  it('rank a full title tier newest first whatever the table order, and page through exactly the cap', async () => {
+    // Inserted out of time order: the table order (what a GIN scan returns) is not the ranking.
+    for (const [title, minutesAgo] of [
+      ['Beekeeper C', 2],
+      ['Beekeeper A', 0],
+      ['Beekeeper F', 5],
+      ['Beekeeper B', 1],
+      ['Beekeeper E', 4],
+      ['Beekeeper D', 3],
+    ] as const) {
+      await repository.add(anOpportunity({ title, category: 'animals', minutesAgo }));
+    }
+    // Newest of all, but only in the description: a lower tier, left out once titles fill the cap.
+    await repository.add(anOpportunity({ title: 'Garden help', description: 'Meet our beekeeper.', minutesAgo: -1 }));
+    // As typed, a finished word, a corrected word, with a filter: the same four newest titles.
+    for (const [q, filters] of [
+      ['beek', {}],
+      ['beekeeper ', {}],
+      ['beekeepr ', {}],
+      ['beek', { category: 'animals' }],
+    ] as const) {
+      const first = await titles(q, undefined, filters);
+      expect(first.titles, q).to.deep.equal(['Beekeeper A', 'Beekeeper B']);
+      const second = await titles(q, first.next ?? undefined, filters);
+      expect(second.titles, q).to.deep.equal(['Beekeeper C', 'Beekeeper D']);
+      expect(second.next, q).to.equal(null);
+      const back = await titles(q, second.previous ?? undefined, filters);
+      expect(back.titles, q).to.deep.equal(['Beekeeper A', 'Beekeeper B']);
+      expect(back.previous, q).to.equal(null);
+    }
+  });
+
+  it('take the newest rows first when the index tiers overflow the cap, and every match when they do not', async () => {
+    // Inserted oldest first: the table order ranks the oldest first.
+    for (const [title, minutesAgo] of [
+      ['Orchard picker', 40],
+      ['Harvest picker', 30],
+      ['Farm picker', 20],
+      ['Field picker', 10],
+      ['Market picker', 0],
+    ] as const) {
+      await repository.add(anOpportunity({ title, description: 'Pick apples and bananas.', minutesAgo }));
+    }
+    // Two clauses, found in descriptions only: the GIN tiers, five matches for a cap of four.
+    expect((await titles('apple banana ')).titles).to.deep.equal(['Market picker', 'Field picker']);
+    // One match: no overflow, no window needed.
+    await repository.add(
+      anOpportunity({ title: 'Orchard lead', description: 'Plan the cherry harvest.', minutesAgo: 50 }),
+    );
+    expect((await titles('cherry ')).titles).to.deep.equal(['Orchard lead']);
+  });
+});
