@@ -50,6 +50,11 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       // libpq's application_name on, so the service's sessions are recognisable in pg_stat_activity.
       application_name: new URL(settings.url).searchParams.get('application_name') ?? 'opportunities',
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
+      // Every statement is a named prepared statement written for one query shape. Left to choose,
+      // PostgreSQL re-plans the search's on every execution (its parameters switch whole branches
+      // off, so each custom plan looks cheaper than the generic one), and planning that statement
+      // costs more CPU than running it for a rare word or a prefix: plan once per connection.
+      options: '-c plan_cache_mode=force_generic_plan',
       // pg-pool applies this both to opening a connection and to waiting for a free one.
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
       ...(settings.queryTimeoutMs === undefined ? {} : { query_timeout: settings.queryTimeoutMs }),
