@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { OpportunityStatements } from '../../../src/adapters/mikro-orm/opportunity-statements.js';
 import type { OpportunityDatabase } from '../../../src/adapters/mikro-orm/opportunity-row.js';
 import { prepare } from '../../../src/adapters/mikro-orm/prepared-statement.js';
+import { compileOnlyKysely } from '../../support/compile-only-kysely.js';
 
-/** Compiles only: a Kysely that never connects. */
-const db = new Kysely<OpportunityDatabase>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const db = compileOnlyKysely<OpportunityDatabase>();
 
 function openInCategory() {
   return prepare<{ category: string; limit: number }>((param) =>

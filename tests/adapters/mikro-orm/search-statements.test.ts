@@ -1,20 +1,12 @@
 import { expect } from 'chai';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
 import type { SearchParams } from '../../../src/adapters/mikro-orm/search/search-parameters.js';
 import { searchStatement } from '../../../src/adapters/mikro-orm/search/search-statement.js';
 import { RECENT_WINDOW } from '../../../src/adapters/mikro-orm/search/search-tiers.js';
 import { vocabularyStatement } from '../../../src/adapters/mikro-orm/search/vocabulary-statement.js';
+import { compileOnlyKysely } from '../../support/compile-only-kysely.js';
 
-/** Compiles only: a Kysely that never connects. */
-const db = new Kysely<SearchDatabase>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const db = compileOnlyKysely<SearchDatabase>();
 
 const PARAMS: SearchParams = {
   anyTexts: ["'piano'"],
