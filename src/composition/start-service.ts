@@ -21,6 +21,7 @@ import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
 import { RoutedQueries } from '../adapters/mikro-orm/routed-queries.js';
 import { MikroOrmOpportunitySearch, SEARCH_LIMITS } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
+import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
 import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
@@ -28,7 +29,6 @@ import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
 import { schedulePurge } from './idempotency-purge.js';
 import { drain, listen } from './http-server.js';
-import { metricsApp } from './metrics-app.js';
 
 export interface RunningService {
   readonly url: string;

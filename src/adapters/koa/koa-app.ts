@@ -8,12 +8,12 @@ import type { Logger } from '../logging/logger.port.js';
 import { accessLog } from './access-log.middleware.js';
 import { authentication } from './authentication.middleware.js';
 import { errorHandling } from './error-handling.middleware.js';
-import { bearerMatches, cors, singleHost } from './http-hardening.middleware.js';
+import { cors, singleHost } from './http-hardening.middleware.js';
 import { docsRoutes } from './openapi/docs.routes.js';
 import { type OpportunityUseCases, opportunityRoutes } from './opportunity.routes.js';
-import { HttpProblem } from './problem.js';
 import { type RateLimitPolicy, rateLimiting } from './rate-limiting.middleware.js';
 import { responseHeaders } from './response-headers.middleware.js';
+import { metricsHandler, type MetricsEndpoint } from './metrics.routes.js';
 import { noMetrics, type ServiceMetrics } from './service-metrics.js';
 
 export interface KoaAppDependencies {
@@ -23,7 +23,7 @@ export interface KoaAppDependencies {
   readonly logger: Logger;
   readonly metrics?: ServiceMetrics;
   /** Serves `GET /metrics` on this app when given (Prometheus text format). */
-  readonly metricsEndpoint?: () => Promise<{ contentType: string; body: string }>;
+  readonly metricsEndpoint?: MetricsEndpoint;
   /** METRICS_TOKEN: /metrics then needs `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
   readonly rateLimit?: { readonly store: RateLimitStore; readonly policy: RateLimitPolicy };
@@ -73,24 +73,7 @@ function operationalRoutes(deps: KoaAppDependencies): Router {
   router.get('/health/live', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  const metrics = deps.metricsEndpoint;
-  if (metrics) {
-    router.get('/metrics', async (ctx) => {
-      const token = deps.metricsToken;
-      if (token !== undefined && !bearerMatches(ctx.get('authorization'), token)) {
-        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
-        throw new HttpProblem({
-          status: 401,
-          code: 'not_authenticated',
-          title: 'Not authenticated',
-          detail: 'Metrics need the metrics bearer token',
-        });
-      }
-      const { contentType, body } = await metrics();
-      ctx.type = contentType;
-      ctx.body = body;
-    });
-  }
+  if (deps.metricsEndpoint) router.get('/metrics', metricsHandler(deps.metricsEndpoint, deps.metricsToken));
   return router;
 }
 

@@ -73,8 +73,12 @@ describe('HTTP: headers that must not be trusted', () => {
     const separate = await startTestService({ METRICS_PORT: String(await freePort()), METRICS_TOKEN: 'other-token' });
     try {
       const url = `${separate.service.metricsUrl as string}/metrics`;
-      expect((await fetch(url)).status).to.equal(401);
+      const refused = await fetch(url);
+      expect(refused.status).to.equal(401);
+      expect(refused.headers.get('www-authenticate'), 'refused alike on both ports').to.equal('Bearer realm="metrics"');
+      expect(await refused.json()).to.deep.include({ status: 401, code: 'not_authenticated' });
       expect((await fetch(url, { headers: { authorization: 'Bearer other-token' } })).status).to.equal(200);
+      expect((await fetch(url.replace('/metrics', '/health'))).status, 'nothing else on that port').to.equal(404);
     } finally {
       await separate.stop();
     }
