@@ -20,6 +20,7 @@ import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
 import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
 import { RoutedQueries } from '../adapters/mikro-orm/routed-queries.js';
 import { MikroOrmOpportunitySearch, SEARCH_LIMITS } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import { VocabularyPrune } from '../adapters/mikro-orm/search/vocabulary-prune.js';
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
@@ -27,7 +28,7 @@ import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-li
 import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
-import { schedulePurge } from './idempotency-purge.js';
+import { scheduleHousekeeping } from './housekeeping.js';
 import { drain, listen } from './http-server.js';
 
 export interface RunningService {
@@ -143,7 +144,15 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const app = container.get<Koa>(TOKENS.HttpApp);
     if (config.idempotency.purgeIntervalMs > 0) {
       const purge = container.get<PurgeExpiredIdempotencyKeys>(TOKENS.PurgeExpiredIdempotencyKeys);
-      cleanups.unshift(schedulePurge(purge, config.idempotency.purgeIntervalMs, logger));
+      cleanups.unshift(
+        scheduleHousekeeping(purge, 'expired idempotency keys', config.idempotency.purgeIntervalMs, logger),
+      );
+    }
+    if (config.vocabularyPruneIntervalMs > 0) {
+      const prune = new VocabularyPrune(orm, queries);
+      cleanups.unshift(
+        scheduleHousekeeping(prune, 'search vocabulary words no row uses', config.vocabularyPruneIntervalMs, logger),
+      );
     }
     const server = await listen(app, config.host, config.port, ops);
     cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));

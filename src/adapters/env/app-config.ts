@@ -41,6 +41,8 @@ export interface AppConfig {
   readonly jwt: JwtConfig;
   readonly ops: OperationsConfig;
   readonly idempotency: IdempotencyConfig;
+  /** How often the search vocabulary drops words no row uses any more; 0 = never. */
+  readonly vocabularyPruneIntervalMs: number;
 }
 
 export interface IdempotencyConfig {
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       purgeIntervalMs: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 300, 0, 86_400) * 1000,
       purgeBatchSize: integer(env, 'IDEMPOTENCY_PURGE_BATCH_SIZE', 1000, 1, 100_000),
     },
+    vocabularyPruneIntervalMs: integer(env, 'SEARCH_VOCABULARY_PRUNE_INTERVAL_SECONDS', 3_600, 0, 604_800) * 1000,
   };
   if (production) requireProductionSettings(config);
   checkReplicaUrls(config);

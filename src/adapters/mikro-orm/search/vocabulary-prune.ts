@@ -1,0 +1,135 @@
+import type { InferKyselyDB, MikroORM } from '@mikro-orm/postgresql';
+import { type Expression, type Kysely, sql } from 'kysely';
+import type { OpportunityDatabase } from '../opportunity-row.js';
+import { prepare, type PreparedStatement } from '../prepared-statement.js';
+import type { RoutedQueries } from '../routed-queries.js';
+import type { SearchVocabularySchema } from './search-entity-schema.js';
+
+type VocabularyDatabase = OpportunityDatabase & InferKyselyDB<typeof SearchVocabularySchema>;
+
+interface BatchParams {
+  /** The batch starts after this word (C collation; '' before the first). */
+  readonly after: string;
+  readonly limit: number;
+}
+
+const SEARCH_CONFIG = sql`${sql.lit('opportunity_search')}::regconfig`;
+const stem = (word: Expression<string>) => sql`to_tsquery(${SEARCH_CONFIG}, ${word})`;
+/** How many of the newest rows are read first, for the words most rows share. */
+const SAMPLE_ROWS = 256;
+
+/**
+ * The trigger adds every new word of a write to the vocabulary and never removes one: words of
+ * deleted or edited rows would stay forever, and a client writing random words could grow the
+ * vocabulary (and its trigram index, which every typo correction reads) without bound. A prune
+ * pass walks the vocabulary in batches and deletes the words no row contains any more.
+ *
+ * "Contains" is tested through the search vector's GIN index with the word's stem, so a word is
+ * kept while any row has a word of the same stem (`mentoring` stays while a row says `mentor`):
+ * conservative, never a word still in use. Stop words have no stem and are kept. A batch locks its
+ * words (skipping words another instance's prune holds), so a write adding a word waits for the
+ * batch to commit and re-inserts it if it was deleted; only a write that added its row between
+ * the trigger's look-up and its own commit, while the batch ran, can leave its word out until the
+ * row is written again.
+ */
+export class VocabularyPrune {
+  private readonly batch: PreparedStatement<BatchParams>;
+
+  constructor(
+    orm: MikroORM,
+    private readonly queries: RoutedQueries,
+    private readonly batchSize = 200,
+  ) {
+    this.batch = batchStatement(orm.em.fork().getKysely<VocabularyDatabase>());
+  }
+
+  /** One pass over the whole vocabulary; returns how many words were removed. */
+  async execute(): Promise<number> {
+    let after = '';
+    let deleted = 0;
+    for (;;) {
+      const { rows } = await this.queries.write<{ last: string | null; deleted: number }>({
+        name: this.batch.name,
+        text: this.batch.text,
+        values: this.batch.values({ after, limit: this.batchSize }),
+      });
+      const row = rows[0];
+      deleted += row?.deleted ?? 0;
+      if (!row?.last) return deleted;
+      after = row.last;
+    }
+  }
+}
+
+function batchStatement(db: Kysely<VocabularyDatabase>): PreparedStatement<BatchParams> {
+  return prepare<BatchParams>((param) =>
+    db
+      .with('batch', (q) =>
+        q
+          .selectFrom('search_vocabulary as v')
+          .select('v.word')
+          .where('v.word', '>', param('after'))
+          .orderBy('v.word')
+          .limit(param('limit'))
+          .forUpdate()
+          .skipLocked(),
+      )
+      // Most words of a vocabulary are in many rows: a sample of the newest rows finds them at
+      // once. Only the words it misses are looked up in the GIN index.
+      .with(
+        (cte) => cte('sample').materialized(),
+        (q) =>
+          q
+            .selectFrom('opportunity as o')
+            .select('o.search_vector')
+            .orderBy('o.created_at', 'desc')
+            .orderBy('o.id', 'desc')
+            .limit(SAMPLE_ROWS),
+      )
+      .with('gone', (q) =>
+        q
+          .deleteFrom('search_vocabulary as v')
+          .using('batch as b')
+          .whereRef('v.word', '=', 'b.word')
+          .where((eb) => sql<boolean>`numnode(${stem(eb.ref('b.word'))}) > 0`)
+          // CASE keeps the order: the sample first, the index only for what it did not find.
+          .where(({ case: when, exists, selectFrom, lit }) =>
+            when()
+              .when(
+                exists(
+                  selectFrom('sample as s')
+                    .select(lit(1).as('one'))
+                    .where((eb) => sql<boolean>`${eb.ref('s.search_vector')} @@ ${stem(eb.ref('b.word'))}`),
+                ),
+              )
+              .then(false)
+              .when(
+                exists(
+                  selectFrom('opportunity as o')
+                    .select(lit(1).as('one'))
+                    // The test is written twice on purpose. For a word unknown at planning time the
+                    // planner assumes thousands of matches, so it expects a sequential scan to
+                    // stop early, which for a word in no row reads the whole table (seconds at a
+                    // million rows). Twice, the estimate drops to a few rows and the GIN index is used.
+                    .where((eb) => sql<boolean>`${eb.ref('o.search_vector')} @@ ${stem(eb.ref('b.word'))}`)
+                    .where((eb) => sql<boolean>`${eb.ref('o.search_vector')} @@ ${stem(eb.ref('b.word'))}`),
+                ),
+              )
+              .then(false)
+              .else(true)
+              .end(),
+          )
+          .returning('v.word'),
+      )
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('batch')
+          .select((batch) => batch.fn.max('batch.word').as('m'))
+          .as('last'),
+        eb
+          .selectFrom('gone')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .as('deleted'),
+      ]),
+  );
+}
