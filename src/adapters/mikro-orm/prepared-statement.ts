@@ -55,3 +55,8 @@ export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp
     },
   };
 }
+
+/** The statement with one request's values, as the pool runs it. */
+export function bind<P>(statement: PreparedStatement<P>, params: P): { name: string; text: string; values: unknown[] } {
+  return { name: statement.name, text: statement.text, values: statement.values(params) };
+}
