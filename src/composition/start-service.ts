@@ -91,7 +91,8 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
 
     let stopping = false;
     const { ops } = config;
-    // One router for the repository and the search: reads of both go to a healthy replica.
+    // One router for the repository, the search and the idempotency store: reads of the first two
+    // go to a healthy replica, and all three write through the same primary pool.
     const queries = new RoutedQueries(
       orm,
       replicas && {
@@ -110,7 +111,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       health: new MikroOrmHealthCheck(orm, replicas),
       logger,
       idempotency: {
-        store: new PostgresIdempotencyStore(orm),
+        store: new PostgresIdempotencyStore(orm, queries),
         policy: { retentionMs: config.idempotency.retentionMs },
         purgeBatchSize: config.idempotency.purgeBatchSize,
       },

@@ -1,5 +1,6 @@
 import { ConnectionException } from '@mikro-orm/postgresql';
 import { DependencyUnavailableError } from '../../application/dependency-unavailable.error.js';
+import { ConflictError } from '../../domain/domain-errors.js';
 
 // Socket errors and PostgreSQL SQLSTATEs that mean "the database is not reachable or is going
 // away" (class 08 connection exceptions, 57P0x shutdowns, 53300 too many connections) or that the
@@ -47,4 +48,13 @@ export async function guardDatabase<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw serviceError(error);
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** An insert that hit the opportunity's primary key (a client reused an id) is a conflict, not a failure. */
+export function duplicateIdAsConflict(error: unknown, opportunityId: string): unknown {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION
+    ? new ConflictError(`Opportunity ${opportunityId} already exists`)
+    : error;
 }

@@ -2,8 +2,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 /**
  * The `idempotency_key` table: one row per (user, key) holding the answer the first request got.
- * The service reads and writes it with hand-written SQL (see postgres-idempotency-store.ts); this
- * schema declares the table so migrations and the schema diff know it.
+ * The schema declares the table for migrations and the schema diff, and types the store's queries
+ * (idempotency-statements.ts): a renamed or retyped column there is a compile error.
  */
 export const IdempotencyKeySchema = defineEntity({
   name: 'IdempotencyKey',

@@ -8,12 +8,11 @@ import type {
   PageRequest,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
+import { duplicateIdAsConflict } from './database-errors.js';
 import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
 import { type OpportunityDatabase, opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
-import type { PreparedStatement } from './prepared-statement.js';
-import { RoutedQueries } from './routed-queries.js';
-
-const UNIQUE_VIOLATION = '23505';
+import { bind, type PreparedStatement } from './prepared-statement.js';
+import { type NamedQuery, RoutedQueries } from './routed-queries.js';
 
 /**
  * PostgreSQL through MikroORM's connection pools. Each query shape is written in Kysely typed by
@@ -35,22 +34,15 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
 
   async add(opportunity: Opportunity): Promise<void> {
     try {
-      await this.write(
-        this.statements.insert.name,
-        this.statements.insert.text,
-        this.statements.insert.values(opportunity),
-      );
+      await this.write(bind(this.statements.insert, opportunity));
     } catch (error) {
-      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-        throw new ConflictError(`Opportunity ${opportunity.id} already exists`);
-      }
-      throw error;
+      throw duplicateIdAsConflict(error, opportunity.id);
     }
   }
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
     const { update } = this.statements;
-    const { rowCount } = await this.write(update.name, update.text, update.values({ ...opportunity, expectedVersion }));
+    const { rowCount } = await this.write(bind(update, { ...opportunity, expectedVersion }));
     if (rowCount === 0) {
       throw new ConflictError(`Opportunity ${opportunity.id} was changed or deleted concurrently`, 'concurrent_update');
     }
@@ -60,8 +52,8 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     const { remove, removeAtVersion } = this.statements;
     const result =
       expectedVersion === undefined
-        ? await this.write(remove.name, remove.text, remove.values({ id }))
-        : await this.write(removeAtVersion.name, removeAtVersion.text, removeAtVersion.values({ id, expectedVersion }));
+        ? await this.write(bind(remove, { id }))
+        : await this.write(bind(removeAtVersion, { id, expectedVersion }));
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -76,16 +68,12 @@ export class MikroOrmOpportunityRepository implements OpportunityRepository {
     return slice(rows, direction === 'before', page.limit, opportunityFromRow);
   }
 
-  private write(name: string, text: string, values: unknown[]): Promise<QueryResult<OpportunityRow>> {
-    return this.queries.write<OpportunityRow>({ name, text, values });
+  private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {
+    return this.queries.write<OpportunityRow>(query);
   }
 
   private read<P>(statement: PreparedStatement<P>, params: P): Promise<OpportunityRow[]> {
-    return this.queries.read<OpportunityRow>({
-      name: statement.name,
-      text: statement.text,
-      values: statement.values(params),
-    });
+    return this.queries.read<OpportunityRow>(bind(statement, params));
   }
 }
 

@@ -2,12 +2,13 @@ import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { GeneratedAlways, Selectable } from 'kysely';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type { OpportunityStatus } from '../../domain/opportunity/opportunity-rules.js';
+import type { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import type { OpportunitySchema } from './opportunity.entity-schema.js';
 
-type Inferred = InferKyselyDB<typeof OpportunitySchema>;
+type Inferred = InferKyselyDB<typeof OpportunitySchema | typeof IdempotencyKeySchema>;
 
 /**
- * The database as Kysely sees it, inferred from the entity schema: a renamed or retyped column is
+ * The database as Kysely sees it, inferred from the entity schemas: a renamed or retyped column is
  * a type error. The inference does not know that PostgreSQL generates `search_vector`: say so, so
  * no insert or update can name it.
  */
@@ -15,6 +16,7 @@ export interface OpportunityDatabase {
   opportunity: Omit<Inferred['opportunity'], 'search_vector'> & {
     search_vector: GeneratedAlways<Inferred['opportunity']['search_vector']>;
   };
+  idempotency_key: Inferred['idempotency_key'];
 }
 type OpportunityTable = Selectable<OpportunityDatabase['opportunity']>;
 

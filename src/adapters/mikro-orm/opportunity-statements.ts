@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { OpportunityFilters, PageRequest } from '../../domain/opportunity/opportunity-repository.port.js';
 import { OPPORTUNITY_COLUMNS, type OpportunityDatabase } from './opportunity-row.js';
 import { type Param, prepare, type PreparedStatement } from './prepared-statement.js';
@@ -73,14 +73,7 @@ export class OpportunityStatements {
     this.findById = prepare((param) =>
       db.selectFrom('opportunity as o').select(OPPORTUNITY_COLUMNS).where('o.id', '=', param('id')),
     );
-    this.insert = prepare<OpportunityValues>((param) =>
-      db.insertInto('opportunity').values({
-        id: param('id'),
-        ...revisedColumns(param),
-        created_by: param('createdBy'),
-        created_at: param('createdAt'),
-      }),
-    );
+    this.insert = prepare<OpportunityValues>((param) => db.insertInto('opportunity').values(insertedColumns(param)));
     this.update = prepare<OpportunityValues & { expectedVersion: number }>((param) =>
       db
         .updateTable('opportunity')
@@ -136,6 +129,16 @@ export class OpportunityStatements {
     }
     return statement;
   }
+}
+
+/** The columns an insert sets (the keyed create's insert too). */
+export function insertedColumns(param: Param<OpportunityValues>) {
+  return {
+    id: param('id'),
+    ...revisedColumns(param),
+    created_by: param('createdBy'),
+    created_at: param('createdAt'),
+  } satisfies Insertable<OpportunityDatabase['opportunity']>;
 }
 
 /** The columns an update rewrites (an insert sets them too). */

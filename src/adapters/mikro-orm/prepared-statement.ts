@@ -28,8 +28,9 @@ type Slot<P> =
 /**
  * Builds the query once with markers in place of parameter values, compiles it, and records which
  * named parameter each `$n` is. Values that are not markers (constants in the shape) stay fixed.
+ * The prefix names the statement in pg_prepared_statements and PostgreSQL's logs.
  */
-export function prepare<P>(build: (param: Param<P>) => Compilable): PreparedStatement<P> {
+export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp'): PreparedStatement<P> {
   const param = ((key: string) => `${MARKER}${key}`) as Param<P>;
   const compiled = build(param).compile();
   const slots = compiled.parameters.map((value): Slot<P> =>
@@ -41,7 +42,7 @@ export function prepare<P>(build: (param: Param<P>) => Compilable): PreparedStat
   // A marker passed where the builder expects a reference would end up in the SQL as a name.
   if (text.includes(MARKER)) throw new Error(`A parameter was used as an identifier in: ${text}`);
   return {
-    name: statementName('opp', text),
+    name: statementName(prefix, text),
     text,
     values: (params) => {
       // A plain loop: this runs on every request.
@@ -53,4 +54,9 @@ export function prepare<P>(build: (param: Param<P>) => Compilable): PreparedStat
       return values;
     },
   };
+}
+
+/** The statement with one request's values, as the pool runs it. */
+export function bind<P>(statement: PreparedStatement<P>, params: P): { name: string; text: string; values: unknown[] } {
+  return { name: statement.name, text: statement.text, values: statement.values(params) };
 }

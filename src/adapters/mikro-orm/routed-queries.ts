@@ -18,6 +18,9 @@ export interface NamedQuery {
   readonly values: unknown[];
 }
 
+/** Runs one statement inside a transaction. */
+export type RunQuery = <R extends QueryResultRow>(query: NamedQuery) => Promise<QueryResult<R>>;
+
 /**
  * Runs the adapters' statements on MikroORM's pools: writes (and reads that must see them) on the
  * primary, reads that may be slightly stale on the next healthy replica when replicas are
@@ -33,7 +36,38 @@ export class RoutedQueries {
 
   async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
     this.routing?.readYourWrites.noteWrite();
+    return this.onPrimary(query);
+  }
+
+  /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
+  async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
     return guardDatabase(async () => (this.primaryPool ?? (await this.connectPrimary())).query<R>(query));
+  }
+
+  /**
+   * Runs `work` in one transaction on one primary connection. It commits when `commits` accepts
+   * what the work returned, and rolls back otherwise or when the work fails.
+   */
+  async transaction<T>(work: (run: RunQuery) => Promise<T>, commits: (result: T) => boolean): Promise<T> {
+    this.routing?.readYourWrites.noteWrite();
+    return guardDatabase(async () => {
+      const client = await (this.primaryPool ?? (await this.connectPrimary())).connect();
+      const run: RunQuery = (query) => client.query(query);
+      let failure: unknown;
+      try {
+        await client.query('begin');
+        const result = await work(run);
+        await client.query(commits(result) ? 'commit' : 'rollback');
+        return result;
+      } catch (error) {
+        failure = error;
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        // A client that failed mid-transaction may be broken: destroy it rather than reuse it.
+        client.release(failure instanceof Error ? failure : undefined);
+      }
+    });
   }
 
   /**

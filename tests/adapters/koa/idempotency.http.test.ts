@@ -215,7 +215,7 @@ describe('HTTP: Idempotency-Key on writes (real PostgreSQL, two instances)', fun
       await rival.query(`update opportunity set title = 'Rival', version = 2 where id = $1`, [id]);
       remove = send(one, 'DELETE', `${PATH}/${id}`, { key: 'del-key', token: alice, headers: { 'If-Match': '"1"' } });
       const waiting = `select 1 from pg_stat_activity where datname = current_database()
-        and wait_event_type = 'Lock' and query like 'delete from opportunity%'`;
+        and wait_event_type = 'Lock' and query ~ '^delete from "?opportunity"? '`;
       await waitUntil(async () => (await db.query(waiting)).rowCount === 1, { what: 'the DELETE to wait for the row' });
     } finally {
       await rival.query('commit');

@@ -1,18 +1,11 @@
 import { expect } from 'chai';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { IdempotencyStatements } from '../../../src/adapters/mikro-orm/idempotency-statements.js';
 import { OpportunityStatements } from '../../../src/adapters/mikro-orm/opportunity-statements.js';
 import type { OpportunityDatabase } from '../../../src/adapters/mikro-orm/opportunity-row.js';
 import { prepare } from '../../../src/adapters/mikro-orm/prepared-statement.js';
+import { compileOnlyKysely } from '../../support/compile-only-kysely.js';
 
-/** Compiles only: a Kysely that never connects. */
-const db = new Kysely<OpportunityDatabase>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const db = compileOnlyKysely<OpportunityDatabase>();
 
 function openInCategory() {
   return prepare<{ category: string; limit: number }>((param) =>
@@ -50,5 +43,24 @@ describe('prepared statements compiled from the typed builder', () => {
     expect(statements.list({ status: 'open' }, 'after')).not.to.equal(first);
     expect(statements.list({ category: 'music' }, 'before')).not.to.equal(first);
     expect(first.text).to.contain('("o"."created_at", "o"."id") < (cast($2 as timestamptz), cast($3 as uuid))');
+  });
+
+  it('builds the keyed create as one statement under its own prefix, the record and the row each with their own times', () => {
+    const { create } = new IdempotencyStatements(db);
+    expect(create.name).to.match(/^idem_[0-9a-f]{16}$/);
+    expect(create.text).to.match(
+      /^with "lock" as \(select pg_try_advisory_xact_lock\(cast\(\$1 as bigint\)\) as "held"\)/,
+    );
+    expect(create.text).to.contain('insert into "opportunity"');
+    const recordedAt = new Date('2026-12-01T10:00:00Z');
+    const createdAt = new Date('2026-11-30T09:00:00Z');
+    const values = create.values({
+      ...{ lockId: '42', userId: 'u1', key: 'k1', fingerprint: 'f', responseStatus: 201, responseHeaders: {} },
+      ...{ responseBody: '{}', recordedAt, expiresAt: recordedAt, id: 'id-1', title: 't', description: 'd' },
+      ...{ category: 'c', location: null, tags: [], status: 'open', deadline: null, createdBy: 'u1' },
+      ...{ createdAt, updatedAt: createdAt, version: 1 },
+    });
+    expect(values.filter((value) => value === recordedAt)).to.have.length(2);
+    expect(values.filter((value) => value === createdAt)).to.have.length(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { TextRun } from '../../../domain/opportunity/search/opportunity-search.port.js';
-import { MARK_END, MARK_START } from './search-sql.js';
+import { MARK_END, MARK_START } from './search-statement.js';
 
 /**
  * Cuts ts_headline output (matched words wrapped in two control characters that were removed

@@ -9,24 +9,18 @@ import type {
 import { correctedText, type SearchQuery } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
-import { statementName } from '../prepared-statement.js';
+import type { PreparedStatement } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
-import { RECENT_WINDOW, searchSql, VOCABULARY_SQL } from './search-sql.js';
-import { type TitleTier, TitlePostings } from './title-postings.js';
-import { type Expansions, queryTexts } from './tsquery-text.js';
+import type { SearchDatabase } from './search-database.js';
+import { type SearchLimits, type SearchParams, searchParameters } from './search-parameters.js';
+import { searchStatement } from './search-statement.js';
+import { RECENT_WINDOW } from './search-tiers.js';
+import { TitlePostings } from './title-postings.js';
+import type { Expansions } from './tsquery-text.js';
+import { type VocabularyParams, vocabularyStatement } from './vocabulary-statement.js';
 
-/**
- * How many candidates one search ranks at most, and how many index matches a tier may read to
- * find them when filters reject some. These bound every request's cost; see the README's search
- * section for what the cap trades away.
- */
-export interface SearchLimits {
-  /** How many of the newest rows are read in time order (the rest through GIN indexes). */
-  readonly recentWindow: number;
-  readonly full: { readonly candidates: number; readonly scanBudget: number };
-  readonly suggest: { readonly candidates: number; readonly scanBudget: number };
-}
+export type { SearchLimits } from './search-parameters.js';
 
 export const SEARCH_LIMITS: SearchLimits = {
   recentWindow: RECENT_WINDOW,
@@ -50,7 +44,11 @@ interface VocabularyRow extends QueryResultRow {
 }
 
 export class MikroOrmOpportunitySearch implements OpportunitySearch {
-  private readonly statements: Record<'forward' | 'backward' | 'vocabulary', { text: string; name: string }>;
+  private readonly statements: {
+    readonly forward: PreparedStatement<SearchParams>;
+    readonly backward: PreparedStatement<SearchParams>;
+    readonly vocabulary: PreparedStatement<VocabularyParams>;
+  };
   private readonly titlePostings: TitlePostings;
 
   constructor(
@@ -59,14 +57,12 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     /** Searches are reads that may be slightly stale: they go to a replica when one is healthy. */
     private readonly queries: RoutedQueries = new RoutedQueries(orm),
   ) {
-    const named = (statement: string, text: string) => ({
-      text,
-      name: statementName(`search_${statement}`, text),
-    });
+    // Used only to compile the statements, once; they run on the routed pools.
+    const db = orm.em.fork().getKysely<SearchDatabase>();
     this.statements = {
-      forward: named('forward', searchSql('forward', limits.recentWindow)),
-      backward: named('backward', searchSql('backward', limits.recentWindow)),
-      vocabulary: named('vocabulary', VOCABULARY_SQL),
+      forward: searchStatement(db, 'forward', limits.recentWindow),
+      backward: searchStatement(db, 'backward', limits.recentWindow),
+      vocabulary: vocabularyStatement(db),
     };
     this.titlePostings = new TitlePostings(orm.em.fork().getKysely(), queries);
   }
@@ -77,8 +73,8 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best } = await this.expand(query);
     const titleTier = await this.titlePostings.titleTier(request, expansions, this.limits[request.mode]);
-    const rows = await this.run<SearchRow>(
-      page.before ? 'backward' : 'forward',
+    const rows = await this.run<SearchRow, SearchParams>(
+      this.statements[page.before ? 'backward' : 'forward'],
       searchParameters(request, expansions, this.limits, titleTier),
     );
     const items = rows.slice(0, page.limit).map(hitFromRow);
@@ -98,11 +94,11 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     const fixes = new Map<string, string[]>();
     const best = new Map<string, string>();
     if (wanted.length > 0) {
-      const rows = await this.run<VocabularyRow>('vocabulary', [
-        wanted.map((term) => term.words[0]),
-        wanted.map((term) => term.prefix),
-        wanted.map((term) => correctable(term.words[0] as string)),
-      ]);
+      const rows = await this.run<VocabularyRow, VocabularyParams>(this.statements.vocabulary, {
+        words: wanted.map((term) => term.words[0] as string),
+        complete: wanted.map((term) => term.prefix),
+        correct: wanted.map((term) => correctable(term.words[0] as string)),
+      });
       for (const row of rows) {
         if (row.completions.length > 0) completions.set(row.word, row.completions);
         // A known word, or a word being typed that known words start with, is not a typo.
@@ -116,46 +112,9 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     return { expansions: { completions, corrections: fixes }, best };
   }
 
-  private run<R extends QueryResultRow>(statement: keyof typeof this.statements, values: unknown[]): Promise<R[]> {
-    const { text, name } = this.statements[statement];
-    return this.queries.read<R>({ name, text, values });
+  private run<R extends QueryResultRow, P>(statement: PreparedStatement<P>, params: P): Promise<R[]> {
+    return this.queries.read<R>({ name: statement.name, text: statement.text, values: statement.values(params) });
   }
-}
-
-/** The statement's parameters, in the order search-sql.ts documents. */
-export function searchParameters(
-  request: SearchRequest,
-  expansions: Expansions,
-  allLimits: SearchLimits = SEARCH_LIMITS,
-  titleTier: TitleTier = { ids: null },
-): unknown[] {
-  const { query, filters, page, mode } = request;
-  const texts = queryTexts(query, expansions);
-  const limits = allLimits[mode];
-  const position = page.before ?? page.after;
-  return [
-    texts.any,
-    texts.exact,
-    texts.title,
-    texts.tags,
-    texts.all,
-    texts.some,
-    texts.excluded,
-    filters.category ?? null,
-    filters.status ?? null,
-    filters.location ?? null,
-    filters.tag ?? null,
-    filters.createdBy ?? null,
-    mode === 'suggest',
-    titleTier.cap ?? limits.candidates,
-    limits.scanBudget,
-    position?.rank ?? null,
-    position?.createdAt ?? null,
-    position?.id ?? null,
-    page.limit + 1,
-    texts.title.join(' & '),
-    titleTier.ids,
-  ];
 }
 
 function hitFromRow(row: SearchRow): SearchHit {

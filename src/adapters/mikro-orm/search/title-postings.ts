@@ -7,7 +7,7 @@ import type { SearchQuery } from '../../../domain/opportunity/search/search-quer
 import { type PreparedStatement, prepare } from '../prepared-statement.js';
 import type { RoutedQueries } from '../routed-queries.js';
 import type { SearchTitlePostingSchema } from './title-postings.entity-schema.js';
-import { SCORE } from './search-sql.js';
+import { SCORE } from './search-scoring.js';
 import type { Expansions } from './tsquery-text.js';
 
 type TitlePostingDatabase = InferKyselyDB<typeof SearchTitlePostingSchema>;

@@ -1,11 +1,9 @@
-import type { InferKyselyDB, MikroORM } from '@mikro-orm/postgresql';
-import { type Expression, type Kysely, sql } from 'kysely';
-import type { OpportunityDatabase } from '../opportunity-row.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { type Kysely, sql } from 'kysely';
 import { prepare, type PreparedStatement } from '../prepared-statement.js';
 import type { RoutedQueries } from '../routed-queries.js';
-import type { SearchVocabularySchema } from './search-entity-schema.js';
-
-type VocabularyDatabase = OpportunityDatabase & InferKyselyDB<typeof SearchVocabularySchema>;
+import type { SearchDatabase } from './search-database.js';
+import { matches, toTsQuery as stem } from './text-search.js';
 
 interface BatchParams {
   /** The batch starts after this word (C collation; '' before the first). */
@@ -13,8 +11,6 @@ interface BatchParams {
   readonly limit: number;
 }
 
-const SEARCH_CONFIG = sql`${sql.lit('opportunity_search')}::regconfig`;
-const stem = (word: Expression<string>) => sql`to_tsquery(${SEARCH_CONFIG}, ${word})`;
 /** How many of the newest rows are read first, for the words most rows share. */
 const SAMPLE_ROWS = 256;
 
@@ -40,7 +36,7 @@ export class VocabularyPrune {
     private readonly queries: RoutedQueries,
     private readonly batchSize = 200,
   ) {
-    this.batch = batchStatement(orm.em.fork().getKysely<VocabularyDatabase>());
+    this.batch = batchStatement(orm.em.fork().getKysely<SearchDatabase>());
   }
 
   /** One pass over the whole vocabulary; returns how many words were removed. */
@@ -61,7 +57,7 @@ export class VocabularyPrune {
   }
 }
 
-function batchStatement(db: Kysely<VocabularyDatabase>): PreparedStatement<BatchParams> {
+function batchStatement(db: Kysely<SearchDatabase>): PreparedStatement<BatchParams> {
   return prepare<BatchParams>((param) =>
     db
       .with('batch', (q) =>
@@ -99,7 +95,7 @@ function batchStatement(db: Kysely<VocabularyDatabase>): PreparedStatement<Batch
                 exists(
                   selectFrom('sample as s')
                     .select(lit(1).as('one'))
-                    .where((eb) => sql<boolean>`${eb.ref('s.search_vector')} @@ ${stem(eb.ref('b.word'))}`),
+                    .where((eb) => matches(eb.ref('s.search_vector'), stem(eb.ref('b.word')))),
                 ),
               )
               .then(false)
@@ -111,8 +107,8 @@ function batchStatement(db: Kysely<VocabularyDatabase>): PreparedStatement<Batch
                     // planner assumes thousands of matches, so it expects a sequential scan to
                     // stop early, which for a word in no row reads the whole table (seconds at a
                     // million rows). Twice, the estimate drops to a few rows and the GIN index is used.
-                    .where((eb) => sql<boolean>`${eb.ref('o.search_vector')} @@ ${stem(eb.ref('b.word'))}`)
-                    .where((eb) => sql<boolean>`${eb.ref('o.search_vector')} @@ ${stem(eb.ref('b.word'))}`),
+                    .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word'))))
+                    .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word')))),
                 ),
               )
               .then(false)

@@ -1,0 +1,41 @@
+import { type Expression, type RawBuilder, type Selectable, sql, type SqlBool } from 'kysely';
+import type { SearchDatabase } from './search-database.js';
+
+/**
+ * PostgreSQL's text search as typed expressions. Kysely has no builder for tsqueries or `@@`, so
+ * these few are `sql` templates; the columns they read are always typed references.
+ */
+
+/** A tsquery: it never leaves the statement, so only its type matters here. */
+export interface TsQuery {
+  readonly tsquery: true;
+}
+
+/** The search vector as the entity schema declares it. */
+export type SearchVector = Selectable<SearchDatabase['opportunity']>['search_vector'];
+
+/** English stemming with accents folded (the search migration's configuration). */
+export const CONFIG = sql`'opportunity_search'::regconfig`;
+
+export function toTsQuery(text: Expression<string> | string): RawBuilder<TsQuery> {
+  return sql<TsQuery>`to_tsquery(${CONFIG}, ${text})`;
+}
+
+/** The title's vector, as the title GIN index computes it. */
+export function titleVector(title: Expression<string>): RawBuilder<SearchVector> {
+  return sql<SearchVector>`to_tsvector(${CONFIG}, ${title})`;
+}
+
+export function matches(vector: Expression<SearchVector>, query: Expression<TsQuery | null>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${vector} @@ ${query}`;
+}
+
+/** Parenthesised, so `not` applies to the whole match. */
+export function doesNotMatch(vector: Expression<SearchVector>, query: Expression<TsQuery | null>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`not (${matches(vector, query)})`;
+}
+
+/** An array parameter with its element type spelled out (PostgreSQL cannot infer it inside unnest). */
+export function arrayOf<T>(values: readonly T[], type: 'text' | 'bool'): RawBuilder<T[]> {
+  return sql<T[]>`${values}::${sql.raw(type)}[]`;
+}
