@@ -64,7 +64,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       backward: searchStatement(db, 'backward', limits.recentWindow),
       vocabulary: vocabularyStatement(db),
     };
-    this.titlePostings = new TitlePostings(orm.em.fork().getKysely(), queries);
+    this.titlePostings = new TitlePostings(db, queries);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {

@@ -1,4 +1,3 @@
-import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import { type Kysely, sql } from 'kysely';
 import type { QueryResultRow } from 'pg';
 import type { PageRequest } from '../../../domain/opportunity/opportunity-repository.port.js';
@@ -6,11 +5,10 @@ import type { SearchRequest } from '../../../domain/opportunity/search/opportuni
 import type { SearchQuery } from '../../../domain/opportunity/search/search-query.js';
 import { type PreparedStatement, prepare } from '../prepared-statement.js';
 import type { RoutedQueries } from '../routed-queries.js';
-import type { SearchTitlePostingSchema } from './title-postings.entity-schema.js';
+import type { SearchDatabase } from './search-database.js';
 import { SCORE } from './search-scoring.js';
+import { arrayOf, titleVector } from './text-search.js';
 import type { Expansions } from './tsquery-text.js';
-
-type TitlePostingDatabase = InferKyselyDB<typeof SearchTitlePostingSchema>;
 
 export interface NewestTitleMatchesParams {
   /** Words of one clause (as typed, completions, corrections); folded and stemmed here. */
@@ -43,12 +41,12 @@ export interface NewestTitleMatches {
  * position (walking back towards the newest).
  */
 export function newestTitleMatches(
-  db: Kysely<TitlePostingDatabase>,
+  db: Kysely<SearchDatabase>,
   direction: 'forward' | 'backward',
 ): PreparedStatement<NewestTitleMatchesParams> {
   return prepare<NewestTitleMatchesParams>((param) => {
-    const lexemes = sql<string>`unnest(tsvector_to_array(to_tsvector('opportunity_search'::regconfig,
-      array_to_string(${param('words')}::text[], ' '))))`;
+    const text = sql<string>`array_to_string(${arrayOf(param('words'), 'text')}, ' ')`;
+    const lexemes = sql<string>`unnest(tsvector_to_array(${titleVector(text)}))`;
     const newest = db
       .selectFrom(lexemes.as('l'))
       .crossJoinLateral((eb) =>
@@ -93,7 +91,7 @@ export function newestTitleMatches(
           sql<string[] | null>`case when ${full} then array(${stretch}) end`.as('stretch'),
         ];
       });
-  });
+  }, `search_title_${direction}`);
 }
 
 /**
@@ -153,7 +151,7 @@ export class TitlePostings {
   private readonly statements: Record<'forward' | 'backward', PreparedStatement<NewestTitleMatchesParams>>;
 
   constructor(
-    db: Kysely<TitlePostingDatabase>,
+    db: Kysely<SearchDatabase>,
     private readonly queries: RoutedQueries,
   ) {
     this.statements = { forward: newestTitleMatches(db, 'forward'), backward: newestTitleMatches(db, 'backward') };
