@@ -15,7 +15,8 @@ export interface BenchDatabase {
   close(drop: boolean): Promise<void>;
 }
 
-export const BENCH_DATABASE = 'opportunities_bench';
+/** BENCH_DATABASE picks another name, so two benches can share one PostgreSQL server. */
+export const BENCH_DATABASE = process.env.BENCH_DATABASE?.trim() || 'opportunities_bench';
 
 /** Same server and credentials, another database. */
 export function withDatabase(url: string, database: string): string {

@@ -3,14 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
-import type { AccessTokenVerifier } from '../application/ports/access-token-verifier.port.js';
-import type { RateLimitStore } from '../application/ports/rate-limit-store.port.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
-import { type AppConfig, isHmac } from '../adapters/env/app-config.js';
-import { developmentSecret } from '../adapters/env/development-secret.js';
-import { JoseAccessTokenVerifier } from '../adapters/jose/jose-access-token-verifier.js';
-import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
-import { VerifiedTokenCache } from '../adapters/jose/verified-token-cache.js';
+import type { AppConfig } from '../adapters/env/app-config.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
 import { migrateDatabase } from '../adapters/mikro-orm/migrate-database.js';
@@ -24,8 +18,7 @@ import { VocabularyPrune } from '../adapters/mikro-orm/search/vocabulary-prune.j
 import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
 import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
-import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
-import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
+import { rateLimitStoreFor, tokenVerifier } from './configured-adapters.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
 import { scheduleHousekeeping } from './housekeeping.js';
@@ -176,38 +169,6 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   }
 }
 
-async function tokenVerifier(config: AppConfig, logger: Logger): Promise<AccessTokenVerifier> {
-  const { jwt } = config;
-  const secret = isHmac(jwt.algorithm) ? (jwt.secret ?? (await developmentSecretFor(config, logger))) : undefined;
-  if (secret !== undefined && secret.length < 32) {
-    // Production refuses this at configuration time; elsewhere it is allowed but called out.
-    logger.warn({ variable: 'JWT_SECRET', length: secret.length }, 'JWT_SECRET is shorter than 32 characters');
-  }
-  const jose = new JoseAccessTokenVerifier({
-    algorithm: jwt.algorithm,
-    keys: await loadVerificationKeys({ ...jwt, secret }),
-    leewaySeconds: jwt.leewaySeconds,
-    ...(jwt.audience ? { audience: jwt.audience } : {}),
-    ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
-    claims: { userId: jwt.userIdClaim, tokenType: jwt.tokenTypeClaim, tokenId: jwt.jtiClaim },
-    maxTokenBytes: jwt.maxTokenBytes,
-  });
-  return jwt.verifiedCacheSize === 0
-    ? jose
-    : new VerifiedTokenCache(jose, { leewaySeconds: jwt.leewaySeconds, maxEntries: jwt.verifiedCacheSize });
-}
-
-async function rateLimitStoreFor(config: AppConfig, logger: Logger): Promise<RateLimitStore> {
-  if (!config.ops.redisUrl) return new InMemoryRateLimitStore();
-  const store = new RedisRateLimitStore(config.ops.redisUrl, config.ops.redisKeyPrefix);
-  if (await store.ready(1_000)) {
-    logger.info('rate limits are shared through Redis (REDIS_URL)');
-  } else {
-    logger.warn('Redis (REDIS_URL) is not reachable yet: rate limiting fails open until it is');
-  }
-  return store;
-}
-
 async function poolState(orm: MikroORM) {
   const pool = await orm.em.getConnection().getNativeClient();
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
@@ -227,15 +188,6 @@ async function embedded(config: AppConfig, logger: Logger, cleanups: Cleanup[]):
   cleanups.unshift(() => database.stop());
   logger.info({ port: config.embeddedDbPort }, 'embedded PostgreSQL is running');
   return database;
-}
-
-async function developmentSecretFor(config: AppConfig, logger: Logger): Promise<string> {
-  const { secret, file, created } = await developmentSecret(config.dataDir);
-  logger.warn(
-    { file, created },
-    'JWT_SECRET is not set: using a development secret. Mint a token with: npm run token -- --user <id> [--role admin]',
-  );
-  return secret;
 }
 
 function urlOf(server: Server, host: string): string {

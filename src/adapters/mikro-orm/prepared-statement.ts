@@ -33,12 +33,23 @@ type Slot<P> =
 export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp'): PreparedStatement<P> {
   const param = ((key: string) => `${MARKER}${key}`) as Param<P>;
   const compiled = build(param).compile();
-  const slots = compiled.parameters.map((value): Slot<P> =>
-    typeof value === 'string' && value.startsWith(MARKER)
-      ? { kind: 'param', key: value.slice(MARKER.length) as keyof P }
-      : { kind: 'constant', value },
-  );
-  const text = compiled.sql;
+  // The builder gives every use of a parameter its own `$n`; one `$n` per name keeps the values
+  // sent per request (and the text) as small as a hand-written statement's.
+  const slots: Slot<P>[] = [];
+  const slotOfKey = new Map<string, number>();
+  const renumbered = compiled.parameters.map((value): number => {
+    if (typeof value === 'string' && value.startsWith(MARKER)) {
+      const key = value.slice(MARKER.length);
+      const known = slotOfKey.get(key);
+      if (known !== undefined) return known;
+      slots.push({ kind: 'param', key: key as keyof P });
+      slotOfKey.set(key, slots.length);
+      return slots.length;
+    }
+    slots.push({ kind: 'constant', value });
+    return slots.length;
+  });
+  const text = renumber(compiled.sql, renumbered);
   // A marker passed where the builder expects a reference would end up in the SQL as a name.
   if (text.includes(MARKER)) throw new Error(`A parameter was used as an identifier in: ${text}`);
   return {
@@ -54,6 +65,23 @@ export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp
       return values;
     },
   };
+}
+
+/**
+ * Rewrites `$n` placeholders as `$renumbered[n - 1]`, leaving quoted literals and identifiers
+ * alone; every placeholder the compiler emitted must be found exactly where it is expected.
+ */
+function renumber(sqlText: string, renumbered: readonly number[]): string {
+  let seen = 0;
+  const text = sqlText.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (token, digits: string | undefined) => {
+    if (digits === undefined) return token;
+    const target = renumbered[Number(digits) - 1];
+    if (target === undefined) throw new Error(`Unexpected placeholder ${token} in: ${sqlText}`);
+    seen += 1;
+    return `$${target}`;
+  });
+  if (seen !== renumbered.length) throw new Error(`Expected ${renumbered.length} placeholders in: ${sqlText}`);
+  return text;
 }
 
 /** The statement with one request's values, as the pool runs it. */

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import { IdempotencyStatements } from '../../../src/adapters/mikro-orm/idempotency-statements.js';
 import { OpportunityStatements } from '../../../src/adapters/mikro-orm/opportunity-statements.js';
 import type { OpportunityDatabase } from '../../../src/adapters/mikro-orm/opportunity-row.js';
@@ -28,6 +29,21 @@ describe('prepared statements compiled from the typed builder', () => {
     expect(statement.name).to.match(/^opp_[0-9a-f]{16}$/);
     const again = openInCategory();
     expect(again.name).to.equal(statement.name);
+  });
+
+  it('gives a parameter used several times one $n, and leaves $ in quoted text alone', () => {
+    const statement = prepare<{ word: string }>((param) =>
+      db
+        .selectFrom('opportunity as o')
+        .select(sql<string>`'costs $1'`.as('label'))
+        .where('o.title', '=', param('word'))
+        .where('o.status', '=', 'open')
+        .where('o.description', '=', param('word')),
+    );
+    expect(statement.text).to.equal(
+      `select 'costs $1' as "label" from "opportunity" as "o" where "o"."title" = $1 and "o"."status" = $2 and "o"."description" = $1`,
+    );
+    expect(statement.values({ word: 'piano' })).to.deep.equal(['piano', 'open']);
   });
 
   it('refuses a parameter that the builder took for a column name', () => {

@@ -53,9 +53,12 @@ describe('search statements compiled from the typed builder', () => {
   it('takes every value from the named parameters (none baked into the statement)', () => {
     const statement = searchStatement(db, 'backward', RECENT_WINDOW);
     const values = statement.values(PARAMS);
-    expect(values.length).to.equal((statement.text.match(/\$\d+/g) ?? []).length);
+    // One `$n` per named parameter, however often the statement uses it.
+    const placeholders = new Set(statement.text.match(/\$\d+/g));
+    expect(values.length).to.equal(placeholders.size);
+    expect(values.length).to.equal(Object.keys(PARAMS).length);
     const given = Object.values(PARAMS).map((value) => JSON.stringify(value));
     for (const value of values) expect(given).to.include(JSON.stringify(value));
-    expect(values.filter((value) => value === 'music')).to.have.length(8);
+    expect(values.filter((value) => value === 'music')).to.have.length(1);
   });
 });
