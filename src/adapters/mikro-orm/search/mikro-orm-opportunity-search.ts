@@ -9,7 +9,7 @@ import type {
 import { correctedText, type SearchQuery } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
-import type { PreparedStatement } from '../prepared-statement.js';
+import { bind, type PreparedStatement } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
 import { highlightRuns, snippet } from './highlight-runs.js';
 import type { SearchDatabase } from './search-database.js';
@@ -113,7 +113,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
   }
 
   private run<R extends QueryResultRow, P>(statement: PreparedStatement<P>, params: P): Promise<R[]> {
-    return this.queries.read<R>({ name: statement.name, text: statement.text, values: statement.values(params) });
+    return this.queries.read<R>(bind(statement, params));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Kysely, sql } from 'kysely';
-import { prepare, type PreparedStatement } from '../prepared-statement.js';
+import { bind, prepare, type PreparedStatement } from '../prepared-statement.js';
 import type { RoutedQueries } from '../routed-queries.js';
 import type { SearchDatabase } from './search-database.js';
 import { matches, toTsQuery as stem } from './text-search.js';
@@ -44,11 +44,9 @@ export class VocabularyPrune {
     let after = '';
     let deleted = 0;
     for (;;) {
-      const { rows } = await this.queries.write<{ last: string | null; deleted: number }>({
-        name: this.batch.name,
-        text: this.batch.text,
-        values: this.batch.values({ after, limit: this.batchSize }),
-      });
+      const { rows } = await this.queries.write<{ last: string | null; deleted: number }>(
+        bind(this.batch, { after, limit: this.batchSize }),
+      );
       const row = rows[0];
       deleted += row?.deleted ?? 0;
       if (!row?.last) return deleted;
