@@ -68,7 +68,10 @@ function filters(param: Param<SearchParams>): Expression<SqlBool> {
 
 /**
  * The newest rows with the tier each belongs to, in one pass (most rows fail the first test), and
- * the oldest of them, where the index tiers take over.
+ * the oldest of them, where the index tiers take over. Only rows of some tier are kept: a window of
+ * 2,000 vectors held in the CTE cost ~1.8 MB per execution, which PostgreSQL's allocator handed
+ * back to the kernel after each one and faulted in again on the next (~450 page faults, 2× the
+ * statement's CPU for two-word queries; measured in bench/README.md).
  */
 export function withRecent(qc: WithQueries, param: Param<SearchParams>, window: number) {
   const vector = tierRow.ref('o.search_vector');
@@ -77,35 +80,41 @@ export function withRecent(qc: WithQueries, param: Param<SearchParams>, window: 
       (cte) => cte('recent').materialized(),
       (creator) =>
         creator
-          .selectFrom((eb) =>
-            eb
-              .selectFrom('opportunity as o')
-              .select(TIER_COLUMNS)
-              .orderBy('o.created_at', 'desc')
-              .orderBy('o.id', 'desc')
-              .limit(sql.lit(window))
-              .as('o'),
+          .selectFrom((outer) =>
+            outer
+              .selectFrom((eb) =>
+                eb
+                  .selectFrom('opportunity as o')
+                  .select(TIER_COLUMNS)
+                  .orderBy('o.created_at', 'desc')
+                  .orderBy('o.id', 'desc')
+                  .limit(sql.lit(window))
+                  .as('o'),
+              )
+              .select(({ eb }) => [
+                'o.id',
+                'o.created_at',
+                'o.search_vector',
+                eb
+                  .case()
+                  .when(doesNotMatch(vector, SOME))
+                  .then(sql<number | null>`null`)
+                  .when(matches(vector, ALL_IN_TITLE))
+                  .then(sql.lit(1))
+                  .when(eb.val(param('titlesOnly')))
+                  .then(sql<number | null>`null`)
+                  .when(matches(vector, ALL))
+                  .then(sql.lit(2))
+                  .when(SEVERAL_CLAUSES)
+                  .then(sql.lit(3))
+                  .end()
+                  .as('tier'),
+              ])
+              .where(filters(param))
+              .as('r'),
           )
-          .select(({ eb }) => [
-            'o.id',
-            'o.created_at',
-            'o.search_vector',
-            eb
-              .case()
-              .when(doesNotMatch(vector, SOME))
-              .then(sql<number | null>`null`)
-              .when(matches(vector, ALL_IN_TITLE))
-              .then(sql.lit(1))
-              .when(eb.val(param('titlesOnly')))
-              .then(sql<number | null>`null`)
-              .when(matches(vector, ALL))
-              .then(sql.lit(2))
-              .when(SEVERAL_CLAUSES)
-              .then(sql.lit(3))
-              .end()
-              .as('tier'),
-          ])
-          .where(filters(param)),
+          .selectAll('r')
+          .where('r.tier', 'is not', null),
     )
     .with('window_end', (creator) =>
       creator

@@ -1,0 +1,82 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { expect } from 'chai';
+import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { RoutedQueries } from '../../../src/adapters/mikro-orm/routed-queries.js';
+import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
+import { type SearchLimits } from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
+import { searchParameters } from '../../../src/adapters/mikro-orm/search/search-parameters.js';
+import { searchStatement } from '../../../src/adapters/mikro-orm/search/search-statement.js';
+import { NO_EXPANSIONS } from '../../../src/adapters/mikro-orm/search/tsquery-text.js';
+import { parseSearchQuery } from '../../../src/domain/opportunity/search/search-query.js';
+import { anOpportunity } from '../../support/builders.js';
+import { testDatabaseUrl } from '../../support/test-database.js';
+
+/** A window of 40 newest rows, a cap that a handful of matches overflows. */
+const LIMITS: SearchLimits = {
+  recentWindow: 40,
+  full: { candidates: 4, scanBudget: 10 },
+  suggest: { candidates: 2, scanBudget: 4 },
+};
+
+interface PlanNode {
+  readonly 'Subplan Name'?: string;
+  readonly 'Actual Rows'?: number;
+  readonly Plans?: PlanNode[];
+}
+
+function findSubplan(node: PlanNode, name: string): PlanNode | undefined {
+  if (node['Subplan Name'] === name) return node;
+  for (const child of node.Plans ?? []) {
+    const found = findSubplan(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The newest rows are read only when the tiers overflow the cap, and then only the rows of some
+ * tier stay in the statement's memory: holding every vector of the window made PostgreSQL allocate
+ * and hand back megabytes per execution (page faults that doubled the CPU of two-word queries).
+ */
+describe('Search: what the recent window keeps (PostgreSQL)', () => {
+  let orm: MikroORM;
+  const rows = (sql: string) => orm.em.getConnection().execute(sql);
+
+  before(async () => {
+    orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
+    await rows('truncate opportunity, search_vocabulary, search_title_posting');
+    const repository = new MikroOrmOpportunityRepository(orm);
+    // 60 rows, the newest 40 in the window; 6 of those match both words, in their titles.
+    for (let i = 0; i < 60; i++) {
+      const title = i % 10 === 0 ? `Beekeeper mentor ${i}` : `Dog walker ${i}`;
+      await repository.add(anOpportunity({ title, minutesAgo: i }));
+    }
+  });
+  after(async () => {
+    await rows('truncate opportunity, search_vocabulary, search_title_posting');
+    await orm.close();
+  });
+
+  it('holds only the matching rows of the window, not all of it', async () => {
+    const db = orm.em.fork().getKysely<SearchDatabase>();
+    const statement = searchStatement(db, 'forward', LIMITS.recentWindow);
+    const request = {
+      query: parseSearchQuery('beekeeper mentor '),
+      filters: {},
+      page: { limit: 2 },
+      mode: 'full' as const,
+    };
+    const values = statement.values(searchParameters(request, NO_EXPANSIONS, LIMITS));
+    const [explained] = await new RoutedQueries(orm).read<{ 'QUERY PLAN': { Plan: PlanNode }[] }>({
+      name: 'explain_search_recent_window',
+      text: `explain (analyze, format json) ${statement.text}`,
+      values,
+    });
+    const plan = explained?.['QUERY PLAN'][0]?.Plan as PlanNode;
+    const recent = findSubplan(plan, 'CTE recent');
+    expect(recent, 'the recent window is read (the tiers overflow the cap)').to.not.equal(undefined);
+    // The newest 40 rows hold 4 matches (titles 0, 10, 20, 30); the other 36 are not kept.
+    expect(recent?.['Actual Rows']).to.equal(4);
+  });
+});
