@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { bind } from '../../../src/adapters/mikro-orm/prepared-statement.js';
 import { RoutedQueries } from '../../../src/adapters/mikro-orm/routed-queries.js';
 import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
 import { type SearchLimits } from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
@@ -47,7 +48,8 @@ describe('Search: what the recent window keeps (PostgreSQL)', () => {
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     await rows('truncate opportunity, search_vocabulary, search_title_posting');
     const repository = new MikroOrmOpportunityRepository(orm);
-    // 60 rows, the newest 40 in the window; 6 of those match both words, in their titles.
+    // 60 rows, one in ten with both words in its title: 6 matches overflow the cap of 4, and the
+    // newest 40 rows (the window) hold 4 of them.
     for (let i = 0; i < 60; i++) {
       const title = i % 10 === 0 ? `Beekeeper mentor ${i}` : `Dog walker ${i}`;
       await repository.add(anOpportunity({ title, minutesAgo: i }));
@@ -67,16 +69,17 @@ describe('Search: what the recent window keeps (PostgreSQL)', () => {
       page: { limit: 2 },
       mode: 'full' as const,
     };
-    const values = statement.values(searchParameters(request, NO_EXPANSIONS, LIMITS));
+    const bound = bind(statement, searchParameters(request, NO_EXPANSIONS, LIMITS));
     const [explained] = await new RoutedQueries(orm).read<{ 'QUERY PLAN': { Plan: PlanNode }[] }>({
+      ...bound,
       name: 'explain_search_recent_window',
-      text: `explain (analyze, format json) ${statement.text}`,
-      values,
+      text: `explain (analyze, format json) ${bound.text}`,
     });
     const plan = explained?.['QUERY PLAN'][0]?.Plan as PlanNode;
     const recent = findSubplan(plan, 'CTE recent');
-    expect(recent, 'the recent window is read (the tiers overflow the cap)').to.not.equal(undefined);
-    // The newest 40 rows hold 4 matches (titles 0, 10, 20, 30); the other 36 are not kept.
+    expect(recent, 'the plan has the recent window').to.not.equal(undefined);
+    // Read (the tiers overflow the cap), and holding only the window's 4 matches (titles 0, 10, 20,
+    // 30), none of its other rows.
     expect(recent?.['Actual Rows']).to.equal(4);
   });
 });
