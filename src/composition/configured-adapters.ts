@@ -7,7 +7,6 @@ import { loadVerificationKeys } from '../adapters/jose/verification-keys.js';
 import { VerifiedTokenCache } from '../adapters/jose/verified-token-cache.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { InMemoryRateLimitStore } from '../adapters/rate-limit/in-memory-rate-limit-store.js';
-import { RedisRateLimitStore } from '../adapters/rate-limit/redis-rate-limit-store.js';
 
 /** The token verifier the configuration asks for: jose, behind the verified-token cache unless it is off. */
 export async function tokenVerifier(config: AppConfig, logger: Logger): Promise<AccessTokenVerifier> {
@@ -34,6 +33,8 @@ export async function tokenVerifier(config: AppConfig, logger: Logger): Promise<
 /** In memory, or shared through Redis when REDIS_URL is set. */
 export async function rateLimitStoreFor(config: AppConfig, logger: Logger): Promise<RateLimitStore> {
   if (!config.ops.redisUrl) return new InMemoryRateLimitStore();
+  // Loaded only when configured: the Redis client is ~40 modules an in-memory instance never runs.
+  const { RedisRateLimitStore } = await import('../adapters/rate-limit/redis-rate-limit-store.js');
   const store = new RedisRateLimitStore(config.ops.redisUrl, config.ops.redisKeyPrefix);
   if (await store.ready(1_000)) {
     logger.info('rate limits are shared through Redis (REDIS_URL)');

@@ -4,6 +4,7 @@ import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import type { OpportunityStatus } from '../../domain/opportunity/opportunity-rules.js';
 import type { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import type { OpportunitySchema } from './opportunity.entity-schema.js';
+import { parsePgTimestamp } from './pg-timestamp.js';
 
 type Inferred = InferKyselyDB<typeof OpportunitySchema | typeof IdempotencyKeySchema>;
 
@@ -48,11 +49,8 @@ export type OpportunityRow = Omit<Pick<OpportunityTable, SelectedColumn>, 'creat
   readonly rank?: number;
 };
 
-/** `2026-11-24 05:51:51.083+00` (offset in the session time zone) → a Date. */
 function toDate(value: string | Date): Date {
-  if (value instanceof Date) return value;
-  const iso = value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
-  return new Date(iso);
+  return value instanceof Date ? value : parsePgTimestamp(value);
 }
 
 /**

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
-import { stringify } from 'yaml';
 import { openApiDocument } from './openapi-document.js';
 
 /** The Swagger UI files the page needs, served from node_modules: the page works with no internet. */
@@ -63,10 +62,22 @@ const DOCS_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The contract is built on its first request, not at start-up: the YAML serialiser alone is ~70
+ * modules, and most instances are never asked for their contract.
+ */
+function lazyContract(): { json: () => string; yaml: () => Promise<string> } {
+  let json: string | undefined;
+  let yaml: Promise<string> | undefined;
+  return {
+    json: () => (json ??= JSON.stringify(openApiDocument())),
+    yaml: () =>
+      (yaml ??= import('yaml').then(({ stringify }) => stringify(openApiDocument(), { aliasDuplicateObjects: false }))),
+  };
+}
+
 export function docsRoutes(): Router {
-  const document = openApiDocument();
-  const json = JSON.stringify(document);
-  const yaml = stringify(document, { aliasDuplicateObjects: false });
+  const contract = lazyContract();
   const cache = new Map<string, Buffer>();
   const router = new Router();
 
@@ -76,12 +87,12 @@ export function docsRoutes(): Router {
   router.get('/openapi.json', (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.type = 'application/json';
-    ctx.body = json;
+    ctx.body = contract.json();
   });
-  router.get('/openapi.yaml', (ctx) => {
+  router.get('/openapi.yaml', async (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.type = 'application/yaml';
-    ctx.body = yaml;
+    ctx.body = await contract.yaml();
   });
   router.get('/docs', (ctx) => {
     ctx.set('Content-Security-Policy', DOCS_POLICY);
