@@ -1,27 +1,50 @@
 import { expect } from 'chai';
-import { highlightRuns, snippet } from '../../../src/adapters/mikro-orm/search/highlight-runs.js';
+import { highlightMatches, snippet } from '../../../src/adapters/mikro-orm/search/highlight-runs.js';
 
-describe('Highlight runs from ts_headline output', () => {
-  it('cuts marked text into runs, marks stripped, text otherwise untouched', () => {
-    expect(highlightRuns('Teach <b>\u0001kids\u0002</b> \u0001Python\u0002.')).to.deep.equal([
+const marked = (runs: readonly { text: string; match: boolean }[]) =>
+  runs.filter((run) => run.match).map((run) => run.text);
+
+describe('Highlight runs from the query lexemes', () => {
+  it('marks the words whose stem is a query lexeme, text otherwise untouched', () => {
+    const runs = highlightMatches('Teach <b>kids</b> Python, mentoring teens.', new Set(['kid', 'python', 'mentor']));
+    expect(runs).to.deep.equal([
       { text: 'Teach <b>', match: false },
       { text: 'kids', match: true },
       { text: '</b> ', match: false },
       { text: 'Python', match: true },
-      { text: '.', match: false },
+      { text: ', ', match: false },
+      { text: 'mentoring', match: true },
+      { text: ' teens.', match: false },
     ]);
-    expect(highlightRuns('')).to.deep.equal([]);
-    expect(highlightRuns('no match')).to.deep.equal([{ text: 'no match', match: false }]);
+    expect(highlightMatches('', new Set(['kid']))).to.deep.equal([]);
+    expect(highlightMatches('no match', new Set(['kid']))).to.deep.equal([{ text: 'no match', match: false }]);
+    expect(highlightMatches('nothing asked', new Set())).to.deep.equal([{ text: 'nothing asked', match: false }]);
+  });
+
+  it('folds case and accents as the text search configuration does (unaccent, lower case)', () => {
+    expect(
+      marked(highlightMatches('Café in Straße, CAFÉS and Smørrebrød', new Set(['cafe', 'strass', 'smorrebrod']))),
+    ).to.deep.equal(['Café', 'Straße', 'CAFÉS', 'Smørrebrød']);
+  });
+
+  it('marks numbers and adjacent words as separate runs', () => {
+    expect(highlightMatches('python mentor 2026', new Set(['python', 'mentor', '2026']))).to.deep.equal([
+      { text: 'python', match: true },
+      { text: ' ', match: false },
+      { text: 'mentor', match: true },
+      { text: ' ', match: false },
+      { text: '2026', match: true },
+    ]);
   });
 
   it('keeps short texts whole and cuts long ones around the first match at spaces', () => {
-    const short = highlightRuns('a \u0001b\u0002 c');
+    const short = highlightMatches('a b c', new Set(['b']));
     expect(snippet(short)).to.deep.equal(short);
-    const long = highlightRuns(`${'lorem ipsum '.repeat(30)}\u0001piano\u0002 ${'dolor sit '.repeat(40)}`);
+    const long = highlightMatches(`${'lorem ipsum '.repeat(30)}piano ${'dolor sit '.repeat(40)}`, new Set(['piano']));
     const cut = snippet(long, { length: 100, before: 30 });
     expect(cut[0]).to.deep.equal({ text: '…', match: false });
     expect(cut[cut.length - 1]).to.deep.equal({ text: '…', match: false });
-    expect(cut.filter((run) => run.match).map((run) => run.text)).to.deep.equal(['piano']);
+    expect(marked(cut)).to.deep.equal(['piano']);
     const inner = cut
       .slice(1, -1)
       .map((run) => run.text)

@@ -11,7 +11,7 @@ import { correctable, corrections } from '../../../domain/opportunity/search/typ
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
 import { bind, type PreparedStatement } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
-import { highlightRuns, snippet } from './highlight-runs.js';
+import { highlightMatches, snippet } from './highlight-runs.js';
 import type { SearchDatabase } from './search-database.js';
 import { type SearchLimits, type SearchParams, searchParameters } from './search-parameters.js';
 import { searchStatement } from './search-statement.js';
@@ -31,8 +31,8 @@ export const SEARCH_LIMITS: SearchLimits = {
 interface SearchRow extends OpportunityRow {
   readonly rank: number;
   readonly typos: number;
-  readonly title_marks: string;
-  readonly description_marks: string;
+  /** The query's lexemes, the same on every row. */
+  readonly lexemes: string[];
 }
 
 interface VocabularyRow extends QueryResultRow {
@@ -77,7 +77,8 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       this.statements[page.before ? 'backward' : 'forward'],
       searchParameters(request, expansions, this.limits, titleTier),
     );
-    const items = rows.slice(0, page.limit).map(hitFromRow);
+    const lexemes = new Set(rows[0]?.lexemes);
+    const items = rows.slice(0, page.limit).map((row) => hitFromRow(row, lexemes));
     const ordered = page.before ? items.reverse() : items;
     // A suggestion only helps when the typed words found nothing on their own.
     const exactFound = rows.some((row) => row.typos === 0);
@@ -117,10 +118,13 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
   }
 }
 
-function hitFromRow(row: SearchRow): SearchHit {
+function hitFromRow(row: SearchRow, lexemes: ReadonlySet<string>): SearchHit {
   return {
     opportunity: opportunityFromRow(row),
     rank: Number(row.rank),
-    highlight: { title: highlightRuns(row.title_marks), description: snippet(highlightRuns(row.description_marks)) },
+    highlight: {
+      title: highlightMatches(row.title, lexemes),
+      description: snippet(highlightMatches(row.description, lexemes)),
+    },
   };
 }

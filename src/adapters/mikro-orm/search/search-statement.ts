@@ -5,23 +5,20 @@ import { withCandidates } from './search-candidates.js';
 import type { SearchDatabase } from './search-database.js';
 import type { SearchParams } from './search-parameters.js';
 import { type Direction, withPage } from './search-scoring.js';
-import { CONFIG, type TsQuery } from './text-search.js';
+import type { TsQuery } from './text-search.js';
 
-/** Marks around matched words in ts_headline output; user text is cleaned of them first. */
-export const MARK_START = '\u0001';
-export const MARK_END = '\u0002';
-// HighlightAll keeps the text exactly as written (fragment mode drops markup-like tokens and
-// punctuation); the description snippet is cut from the runs afterwards.
-const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`;
-
-function headline(text: Expression<string>, query: Expression<TsQuery>): RawBuilder<string> {
-  const cleaned = sql`translate(${text}, ${sql.lit(MARK_START + MARK_END)}, '')`;
-  return sql<string>`ts_headline(${CONFIG}, ${cleaned}, ${query}, ${sql.lit(HEADLINE_OPTIONS)})`;
+/**
+ * The query's lexemes (folded, stemmed, stop words gone), read from the tsquery's text
+ * (`'python' | 'mentor'`; lexemes are letters and digits, so they never hold a quote): the
+ * service marks the words of each result that have one of them (highlight-runs.ts).
+ */
+function lexemesOf(query: Expression<TsQuery>): RawBuilder<string[]> {
+  return sql<string[]>`array(select distinct m[1] from regexp_matches((${query})::text, '''([^'']+)''', 'g') as m)`;
 }
 
 /**
  * The search statement. Its cost is bounded by design (see search-candidates.ts): only the
- * candidates are scored and sorted, and only the page's rows get highlights. The shape is fixed
+ * candidates are scored and sorted; the page's rows carry the query's lexemes for highlighting. The shape is fixed
  * per paging direction, so it is compiled once and runs as a prepared statement; the tsqueries
  * are computed once per execution in materialised CTEs, never per row.
  */
@@ -39,12 +36,7 @@ export function searchStatement(
         .select(OPPORTUNITY_COLUMNS)
         .select(({ ref, selectFrom }) => {
           const some = selectFrom('queries').select('some_q').$asScalar();
-          return [
-            ref('p.score').as('rank'),
-            'p.typos',
-            headline(ref('o.title'), some).as('title_marks'),
-            headline(ref('o.description'), some).as('description_marks'),
-          ];
+          return [ref('p.score').as('rank'), 'p.typos', lexemesOf(some).as('lexemes')];
         })
         .orderBy('p.score', order)
         .orderBy('p.created_at', order)
