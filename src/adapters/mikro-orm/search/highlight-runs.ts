@@ -64,13 +64,18 @@ export function highlightMatches(text: string, lexemes: ReadonlySet<string>): Te
     push(text, false);
     return runs;
   }
+  // Porter2 keeps a word's first letter, so a word whose plain initial starts no lexeme is skipped
+  // without folding or stemming: most words of a text.
+  const initials = new Set<string>();
+  for (const lexeme of lexemes) initials.add(lexeme.charAt(0));
   let done = 0;
   for (const found of text.matchAll(WORD)) {
     const word = found[0];
+    const initial = word.charAt(0).toLowerCase();
+    if (initial < '\u0080' && !initials.has(initial)) continue;
     const folded = fold(word);
     // Numbers and words the stemmer leaves whole are their own lexeme.
-    const match = lexemes.has(folded) || lexemes.has(lexemeOf(folded));
-    if (!match) continue;
+    if (!lexemes.has(folded) && !lexemes.has(lexemeOf(folded))) continue;
     push(text.slice(done, found.index), false);
     push(word, true);
     done = found.index + word.length;
