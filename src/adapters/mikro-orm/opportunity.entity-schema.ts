@@ -1,4 +1,4 @@
-import { defineEntity, type EntityKey, p, Routine } from '@mikro-orm/core';
+import { defineEntity, p, Routine } from '@mikro-orm/core';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
 import { SEARCH_INDEXES, SEARCH_TRIGGERS } from './search/search-entity-schema.js';
 import { TITLE_POSTING_TRIGGERS } from './search/title-postings.entity-schema.js';
@@ -55,9 +55,12 @@ export const OpportunitySchema = defineEntity({
     keyset('opportunity_category_created_idx', 'category'),
     keyset('opportunity_creator_created_idx', 'created_by'),
     keyset('opportunity_status_created_idx', 'status'),
-    // Full-text search over the generated column.
-    // The domain class has no searchVector field, hence the cast; the schema diff still compares it.
-    { name: 'opportunity_search_idx', properties: ['searchVector' as EntityKey<Opportunity>], type: 'gin' },
+    // Full-text search over the generated column, without fast update (see SEARCH_INDEXES).
+    {
+      name: 'opportunity_search_idx',
+      expression:
+        'create index opportunity_search_idx on opportunity using gin (search_vector) with (fastupdate = off)',
+    },
     // Search (migration 20261201): the title tier and the location/tag filters.
     ...SEARCH_INDEXES,
   ],

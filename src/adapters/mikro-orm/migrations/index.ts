@@ -3,6 +3,7 @@ import { Migration20261201145221 } from './migration-20261201-idempotency-key.js
 import { Migration20261201154328_tag_and_version_checks } from './migration-20261201154328-tag-and-version-checks.js';
 import { Migration20261201Search } from './migration-20261201-search.js';
 import { Migration20261201174544_title_postings } from './migration-20261201174544-title-postings.js';
+import { Migration20261202010500_gin_without_pending_list } from './migration-20261202010500-gin-without-pending-list.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -17,4 +18,8 @@ export const migrations = [
     class: Migration20261201154328_tag_and_version_checks,
   },
   { name: 'Migration20261201174544_title_postings', class: Migration20261201174544_title_postings },
+  {
+    name: 'Migration20261202010500_gin_without_pending_list',
+    class: Migration20261202010500_gin_without_pending_list,
+  },
 ];

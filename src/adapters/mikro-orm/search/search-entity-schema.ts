@@ -5,19 +5,25 @@ import { defineEntity, p, Routine } from '@mikro-orm/core';
  * are created by the hand-written migration 20261201 (text search configurations, functions and
  * the vocabulary trigger are beyond the schema generator).
  */
-/** Besides the GIN index on `search_vector`, which the opportunity schema declares by its property. */
+/**
+ * Besides the GIN index on `search_vector`, which the opportunity schema declares. The GIN indexes
+ * run without fast update (migration 20261202010500): a pending list would be read by every search.
+ */
 export const SEARCH_INDEXES = [
   {
     name: 'opportunity_search_title_idx',
     expression: `create index opportunity_search_title_idx on opportunity
-      using gin (to_tsvector('opportunity_search'::regconfig, title))`,
+      using gin (to_tsvector('opportunity_search'::regconfig, title)) with (fastupdate = off)`,
   },
   {
     name: 'opportunity_location_created_idx',
     expression: `create index opportunity_location_created_idx on opportunity
       (opportunity_fold(location), created_at desc, id desc)`,
   },
-  { name: 'opportunity_tags_idx', expression: 'create index opportunity_tags_idx on opportunity using gin (tags)' },
+  {
+    name: 'opportunity_tags_idx',
+    expression: 'create index opportunity_tags_idx on opportunity using gin (tags) with (fastupdate = off)',
+  },
 ];
 
 /**
