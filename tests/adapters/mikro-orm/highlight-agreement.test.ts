@@ -1,6 +1,10 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
-import pg from 'pg';
-import { highlightMatches } from '../../../src/adapters/mikro-orm/search/highlight-runs.js';
+import { sql } from 'kysely';
+import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { highlightMatches, queryLexemes } from '../../../src/adapters/mikro-orm/search/highlight-runs.js';
+import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
+import { arrayOf, CONFIG, lexemesOf, toTsQuery } from '../../../src/adapters/mikro-orm/search/text-search.js';
 import type { TextRun } from '../../../src/domain/opportunity/search/opportunity-search.port.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 
@@ -59,27 +63,29 @@ function runsOf(marked: string): TextRun[] {
 describe('Highlights agree with PostgreSQL ts_headline (PostgreSQL)', () => {
   it('marks exactly the words ts_headline marks, for every text and query', async function () {
     this.timeout(20_000);
-    const client = new pg.Client({ connectionString: await testDatabaseUrl() });
-    await client.connect();
+    const orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     try {
+      const db = orm.em.fork().getKysely<SearchDatabase>();
+      const options = `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`;
       let compared = 0;
       for (const query of QUERIES) {
-        const { rows } = await client.query<{ text: string; lexemes: string[]; marked: string }>(
-          `select t as text,
-                  array(select distinct m[1] from regexp_matches(to_tsquery('opportunity_search', $1)::text, '''([^'']+)''', 'g') as m) as lexemes,
-                  ts_headline('opportunity_search', t, to_tsquery('opportunity_search', $1), $3) as marked
-           from unnest($2::text[]) as t`,
-          [query, TEXTS, `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`],
-        );
+        // The lexemes as the search statement selects them (lexemesOf), the marks as ts_headline sets them.
+        const tsquery = toTsQuery(query);
+        const { rows } = await sql<{ text: string; lexemes: string[]; marked: string }>`
+          select t as text, ${lexemesOf(tsquery)} as lexemes, ts_headline(${CONFIG}, t, ${tsquery}, ${options}) as marked
+          from unnest(${arrayOf(TEXTS, 'text')}) as t`.execute(db);
+        expect(rows).to.have.length(TEXTS.length);
         for (const row of rows) {
           const expected = runsOf(row.marked);
-          expect(highlightMatches(row.text, new Set(row.lexemes)), `${query} in "${row.text}"`).to.deep.equal(expected);
+          expect(highlightMatches(row.text, queryLexemes(row.lexemes)), `${query} in "${row.text}"`).to.deep.equal(
+            expected,
+          );
           if (expected.some((run) => run.match)) compared += 1;
         }
       }
       expect(compared, 'texts with at least one highlight').to.be.greaterThan(15);
     } finally {
-      await client.end();
+      await orm.close();
     }
   });
 });

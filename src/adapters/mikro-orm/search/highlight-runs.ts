@@ -45,14 +45,30 @@ function lexemeOf(folded: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** A query's lexemes, prepared once per request for marking every text of its results. */
+export interface QueryLexemes {
+  readonly lexemes: ReadonlySet<string>;
+  /**
+   * Their first letters. Porter2 keeps a word's first letter, so a word whose plain initial
+   * starts no lexeme is skipped without folding or stemming: most words of a text.
+   */
+  readonly initials: ReadonlySet<string>;
+}
+
+export function queryLexemes(lexemes: Iterable<string>): QueryLexemes {
+  const set = new Set(lexemes);
+  return { lexemes: set, initials: new Set([...set].map((lexeme) => lexeme.charAt(0))) };
+}
+
 /**
  * Cuts a text into runs, marking the words whose lexeme is one of the query's (as PostgreSQL's
  * text search configuration computes them: accents folded, lower case, Snowball English stem,
  * which the Porter2 stemmer reproduces). The text is kept exactly as written. This replaces
- * ts_headline, which re-parsed both texts of every result row inside PostgreSQL (~35 µs a row,
- * half the statement's CPU for a rare word).
+ * ts_headline, which re-parsed both texts of every result row inside PostgreSQL (~25–35 µs a row,
+ * a third of the statement's CPU for a prefix; bench/README.md, "highlights computed in the
+ * service"); marking here costs ~4 µs a row (`npx tsx bench/hot-paths.ts`).
  */
-export function highlightMatches(text: string, lexemes: ReadonlySet<string>): TextRun[] {
+export function highlightMatches(text: string, { lexemes, initials }: QueryLexemes): TextRun[] {
   const runs: TextRun[] = [];
   const push = (piece: string, match: boolean) => {
     if (piece.length === 0) return;
@@ -60,25 +76,19 @@ export function highlightMatches(text: string, lexemes: ReadonlySet<string>): Te
     if (last && last.match === match) runs[runs.length - 1] = { text: last.text + piece, match };
     else runs.push({ text: piece, match });
   };
-  if (lexemes.size === 0) {
-    push(text, false);
-    return runs;
-  }
-  // Porter2 keeps a word's first letter, so a word whose plain initial starts no lexeme is skipped
-  // without folding or stemming: most words of a text.
-  const initials = new Set<string>();
-  for (const lexeme of lexemes) initials.add(lexeme.charAt(0));
   let done = 0;
-  for (const found of text.matchAll(WORD)) {
-    const word = found[0];
-    const initial = word.charAt(0).toLowerCase();
-    if (initial < '\u0080' && !initials.has(initial)) continue;
-    const folded = fold(word);
-    // Numbers and words the stemmer leaves whole are their own lexeme.
-    if (!lexemes.has(folded) && !lexemes.has(lexemeOf(folded))) continue;
-    push(text.slice(done, found.index), false);
-    push(word, true);
-    done = found.index + word.length;
+  if (lexemes.size > 0) {
+    for (const found of text.matchAll(WORD)) {
+      const word = found[0];
+      const initial = word.charAt(0).toLowerCase();
+      if (initial < '\u0080' && !initials.has(initial)) continue;
+      const folded = fold(word);
+      // Numbers and words the stemmer leaves whole are their own lexeme.
+      if (!lexemes.has(folded) && !lexemes.has(lexemeOf(folded))) continue;
+      push(text.slice(done, found.index), false);
+      push(word, true);
+      done = found.index + word.length;
+    }
   }
   push(text.slice(done), false);
   return runs;

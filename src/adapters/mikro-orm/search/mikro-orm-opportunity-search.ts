@@ -11,7 +11,7 @@ import { correctable, corrections } from '../../../domain/opportunity/search/typ
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
 import { bind, type PreparedStatement } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
-import { highlightMatches, snippet } from './highlight-runs.js';
+import { highlightMatches, type QueryLexemes, queryLexemes, snippet } from './highlight-runs.js';
 import type { SearchDatabase } from './search-database.js';
 import { type SearchLimits, type SearchParams, searchParameters } from './search-parameters.js';
 import { searchStatement } from './search-statement.js';
@@ -77,7 +77,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       this.statements[page.before ? 'backward' : 'forward'],
       searchParameters(request, expansions, this.limits, titleTier),
     );
-    const lexemes = new Set(rows[0]?.lexemes);
+    const lexemes = queryLexemes(rows[0]?.lexemes ?? []);
     const items = rows.slice(0, page.limit).map((row) => hitFromRow(row, lexemes));
     const ordered = page.before ? items.reverse() : items;
     // A suggestion only helps when the typed words found nothing on their own.
@@ -118,7 +118,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
   }
 }
 
-function hitFromRow(row: SearchRow, lexemes: ReadonlySet<string>): SearchHit {
+function hitFromRow(row: SearchRow, lexemes: QueryLexemes): SearchHit {
   return {
     opportunity: opportunityFromRow(row),
     rank: Number(row.rank),

@@ -1,26 +1,18 @@
-import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { OPPORTUNITY_COLUMNS } from '../opportunity-row.js';
 import { prepare, type PreparedStatement } from '../prepared-statement.js';
 import { withCandidates } from './search-candidates.js';
 import type { SearchDatabase } from './search-database.js';
 import type { SearchParams } from './search-parameters.js';
 import { type Direction, withPage } from './search-scoring.js';
-import type { TsQuery } from './text-search.js';
-
-/**
- * The query's lexemes (folded, stemmed, stop words gone), read from the tsquery's text
- * (`'python' | 'mentor'`; lexemes are letters and digits, so they never hold a quote): the
- * service marks the words of each result that have one of them (highlight-runs.ts).
- */
-function lexemesOf(query: Expression<TsQuery>): RawBuilder<string[]> {
-  return sql<string[]>`array(select distinct m[1] from regexp_matches((${query})::text, '''([^'']+)''', 'g') as m)`;
-}
+import { lexemesOf } from './text-search.js';
 
 /**
  * The search statement. Its cost is bounded by design (see search-candidates.ts): only the
- * candidates are scored and sorted; the page's rows carry the query's lexemes for highlighting. The shape is fixed
- * per paging direction, so it is compiled once and runs as a prepared statement; the tsqueries
- * are computed once per execution in materialised CTEs, never per row.
+ * candidates are scored and sorted; the page's rows carry the query's lexemes, from which the
+ * service marks the words (highlight-runs.ts). The shape is fixed per paging direction, so it is
+ * compiled once and runs as a prepared statement; the tsqueries are computed once per execution in
+ * materialised CTEs, never per row.
  */
 export function searchStatement(
   db: Kysely<SearchDatabase>,

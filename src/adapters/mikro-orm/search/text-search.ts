@@ -21,6 +21,15 @@ export function toTsQuery(text: Expression<string> | string): RawBuilder<TsQuery
   return sql<TsQuery>`to_tsquery(${CONFIG}, ${text})`;
 }
 
+/**
+ * The query's lexemes (folded, stemmed, stop words gone), read from the tsquery's text
+ * (`'python' | 'mentor'`; lexemes are letters and digits, so they never hold a quote): the
+ * service marks the words of each result that have one of them (highlight-runs.ts).
+ */
+export function lexemesOf(query: Expression<TsQuery>): RawBuilder<string[]> {
+  return sql<string[]>`array(select distinct m[1] from regexp_matches((${query})::text, '''([^'']+)''', 'g') as m)`;
+}
+
 /** The title's vector, as the title GIN index computes it. */
 export function titleVector(title: Expression<string>): RawBuilder<SearchVector> {
   return sql<SearchVector>`to_tsvector(${CONFIG}, ${title})`;
