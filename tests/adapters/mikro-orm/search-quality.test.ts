@@ -171,6 +171,7 @@ describe('Search quality: judged queries on a fixed corpus (PostgreSQL)', () => 
   it('ranks a bounded candidate set: title matches fill the cap before description-only ones are read', async () => {
     const limits = {
       recentWindow: 1,
+      titleWalk: 2_000,
       full: { candidates: 2, scanBudget: 3 },
       suggest: { candidates: 1, scanBudget: 1 },
     };

@@ -16,6 +16,7 @@ import { testDatabaseUrl } from '../../support/test-database.js';
 /** A window of 40 newest rows, a cap that a handful of matches overflows. */
 const LIMITS: SearchLimits = {
   recentWindow: 40,
+  titleWalk: 2_000,
   full: { candidates: 4, scanBudget: 10 },
   suggest: { candidates: 2, scanBudget: 4 },
 };

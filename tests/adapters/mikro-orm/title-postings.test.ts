@@ -17,9 +17,13 @@ const EXPECTED = `select l as lexeme, o.created_at, o.id as opportunity_id from 
     unnest(tsvector_to_array(to_tsvector('opportunity_search'::regconfig, o.title))) as l order by 1, 3`;
 const STORED = 'select lexeme, created_at, opportunity_id from search_title_posting order by 1, 3';
 
-/** Small caps, so a handful of rows fills a tier; a one-row window, so the window shows only when used. */
+/**
+ * Small caps, so a handful of rows fills a tier; a short window, so the window shows only when
+ * used; short title walks, so a two-clause tier falls back to the GIN index within a few rows.
+ */
 const LIMITS: SearchLimits = {
   recentWindow: 3,
+  titleWalk: 4,
   full: { candidates: 4, scanBudget: 10 },
   suggest: { candidates: 2, scanBudget: 4 },
 };
@@ -112,5 +116,53 @@ describe('Title postings: the title tier newest first (PostgreSQL)', () => {
       anOpportunity({ title: 'Orchard lead', description: 'Plan the cherry harvest.', minutesAgo: 50 }),
     );
     expect((await titles('cherry ')).titles).to.deep.equal(['Orchard lead']);
+  });
+
+  it('page a two-word title tier newest first past the cap, then the lower tiers, both ways', async () => {
+    // Inserted out of time order, more rows than the cap (4): a GIN scan would see table order.
+    for (const [title, minutesAgo] of [
+      ['Python mentor C', 2],
+      ['Python mentor A', 0],
+      ['Python mentor F', 5],
+      ['Python mentor B', 1],
+      ['Python mentor E', 4],
+      ['Python mentor D', 3],
+    ] as const) {
+      await repository.add(anOpportunity({ title, minutesAgo }));
+    }
+    // Newer, but lower tiers: one word in the title, or both only in the description.
+    await repository.add(anOpportunity({ title: 'Python tutor', description: 'A mentor role.', minutesAgo: -1 }));
+    await repository.add(anOpportunity({ title: 'Garden help', description: 'Python and a mentor.', minutesAgo: -2 }));
+    const pages = [
+      ['Python mentor A', 'Python mentor B'],
+      ['Python mentor C', 'Python mentor D'],
+      ['Python mentor E', 'Python mentor F'],
+      ['Python tutor', 'Garden help'],
+    ];
+    for (const q of ['python mentor ', 'python ment', 'mentoring python ']) {
+      const walked = [await titles(q)];
+      while (walked.at(-1)?.next) walked.push(await titles(q, walked.at(-1)?.next ?? undefined));
+      expect(
+        walked.map((page) => page.titles),
+        q,
+      ).to.deep.equal(pages);
+      const back = [await titles(q, walked.at(-1)?.previous ?? undefined)];
+      while (back.at(-1)?.previous) back.push(await titles(q, back.at(-1)?.previous ?? undefined));
+      expect(
+        back.map((page) => page.titles),
+        q,
+      ).to.deep.equal(pages.slice(0, -1).reverse());
+    }
+  });
+
+  it('answer a two-word query from the GIN index when its words rarely meet in titles', async () => {
+    // Many titles with one of the words, and the only title with both is the oldest: the walks
+    // (4 postings each here) stop before reaching it.
+    await repository.add(anOpportunity({ title: 'Chess coach', minutesAgo: 100 }));
+    for (let i = 0; i < 6; i++) {
+      await repository.add(anOpportunity({ title: `Chess club ${i}`, minutesAgo: i }));
+      await repository.add(anOpportunity({ title: `Football coach ${i}`, minutesAgo: i }));
+    }
+    expect((await titles('chess coach ')).titles[0]).to.equal('Chess coach');
   });
 });

@@ -16,6 +16,7 @@ import type { SearchDatabase } from './search-database.js';
 import { type SearchLimits, type SearchParams, searchParameters } from './search-parameters.js';
 import { searchStatement } from './search-statement.js';
 import { RECENT_WINDOW } from './search-tiers.js';
+import { WALK_LIMIT } from './title-intersection.js';
 import { TitlePostings } from './title-postings.js';
 import type { Expansions } from './tsquery-text.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary-statement.js';
@@ -24,6 +25,7 @@ export type { SearchLimits } from './search-parameters.js';
 
 export const SEARCH_LIMITS: SearchLimits = {
   recentWindow: RECENT_WINDOW,
+  titleWalk: WALK_LIMIT,
   full: { candidates: 500, scanBudget: 5_000 },
   suggest: { candidates: 50, scanBudget: 500 },
 };
@@ -64,7 +66,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       backward: searchStatement(db, 'backward', limits.recentWindow),
       vocabulary: vocabularyStatement(db),
     };
-    this.titlePostings = new TitlePostings(db, queries);
+    this.titlePostings = new TitlePostings(db, queries, limits.titleWalk);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {

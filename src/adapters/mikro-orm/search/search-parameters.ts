@@ -9,6 +9,8 @@ import { type Expansions, queryTexts } from './tsquery-text.js';
 export interface SearchLimits {
   /** How many of the newest rows are read in time order (the rest through GIN indexes). */
   readonly recentWindow: number;
+  /** How many title postings per clause a two-clause title tier reads per request (title-intersection.ts). */
+  readonly titleWalk: number;
   readonly full: { readonly candidates: number; readonly scanBudget: number };
   readonly suggest: { readonly candidates: number; readonly scanBudget: number };
 }

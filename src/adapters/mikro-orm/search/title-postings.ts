@@ -8,6 +8,8 @@ import type { RoutedQueries } from '../routed-queries.js';
 import type { SearchDatabase } from './search-database.js';
 import { SCORE } from './search-scoring.js';
 import { arrayOf, titleVector } from './text-search.js';
+import { TitleIntersections } from './title-intersection-tier.js';
+import { clauseWords, type TitleTier } from './title-tier.js';
 import type { Expansions } from './tsquery-text.js';
 
 export interface NewestTitleMatchesParams {
@@ -95,10 +97,9 @@ export function newestTitleMatches(
 }
 
 /**
- * The words whose title postings answer the title tier, or null when the postings cannot: only a
- * query of one clause whose alternatives are single words (a phrase needs adjacency, several
- * clauses an intersection, which the GIN index does well). `corrected`: some words are typo
- * corrections, which score lower than the words typed.
+ * The words whose title postings answer the title tier of a one-clause query, or null when the
+ * postings cannot: a phrase needs adjacency; two clauses are title-intersection.ts's. `corrected`:
+ * some words are typo corrections, which score lower than the words typed.
  */
 export function titlePostingWords(
   query: SearchQuery,
@@ -106,24 +107,7 @@ export function titlePostingWords(
 ): { words: string[]; corrected: boolean } | null {
   const [clause, ...others] = query.clauses;
   if (clause === undefined || others.length > 0) return null;
-  const words: string[] = [];
-  let corrected = false;
-  for (const term of clause.alternatives) {
-    const [word, ...rest] = term.words;
-    if (word === undefined || rest.length > 0) return null;
-    const corrections = expansions.corrections.get(word) ?? [];
-    words.push(word, ...(term.prefix ? (expansions.completions.get(word) ?? []) : []), ...corrections);
-    corrected ||= corrections.length > 0;
-  }
-  return { words, corrected };
-}
-
-/** What the search statement takes from the title postings. */
-export interface TitleTier {
-  /** `$21`: the title tier's ids, newest first; null: the title tier reads the GIN index instead. */
-  readonly ids: string[] | null;
-  /** Replaces the candidate cap when the ids are exactly the rows the page can show. */
-  readonly cap?: number;
+  return clauseWords(clause, expansions);
 }
 
 /** Every title match of a one-clause query without corrections scores this (see SCORE). */
@@ -149,12 +133,15 @@ export function stretchOf(page: PageRequest): Pick<NewestTitleMatchesParams, 'cr
 /** Reads the title tier's candidates from the postings for the search statement's `$21`. */
 export class TitlePostings {
   private readonly statements: Record<'forward' | 'backward', PreparedStatement<NewestTitleMatchesParams>>;
+  private readonly intersections: TitleIntersections;
 
   constructor(
     db: Kysely<SearchDatabase>,
     private readonly queries: RoutedQueries,
+    titleWalk: number,
   ) {
     this.statements = { forward: newestTitleMatches(db, 'forward'), backward: newestTitleMatches(db, 'backward') };
+    this.intersections = new TitleIntersections(db, queries, titleWalk);
   }
 
   /**
@@ -168,10 +155,13 @@ export class TitlePostings {
     expansions: Expansions,
     limits: { readonly candidates: number; readonly scanBudget: number },
   ): Promise<TitleTier> {
-    const clause = titlePostingWords(request.query, expansions);
-    if (clause === null) return { ids: null };
     const filtered =
       Object.values(request.filters).some((value) => value !== undefined) || request.query.excluded.length > 0;
+    if (request.query.clauses.length === 2) {
+      return filtered ? { ids: null } : this.intersections.titleTier(request.query, request.page, expansions);
+    }
+    const clause = titlePostingWords(request.query, expansions);
+    if (clause === null) return { ids: null };
     const { name, text, values } = this.statements[request.page.before ? 'backward' : 'forward'];
     const [tier] = await this.queries.read<NewestTitleMatches & QueryResultRow>({
       name,

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { QueryResultRow } from 'pg';
+import type { PageRequest } from '../../../domain/opportunity/opportunity-repository.port.js';
+import type { SearchQuery } from '../../../domain/opportunity/search/search-query.js';
+import type { PreparedStatement } from '../prepared-statement.js';
+import type { RoutedQueries } from '../routed-queries.js';
+import type { SearchDatabase } from './search-database.js';
+import { SCORE } from './search-scoring.js';
+import {
+  type TitleIntersection,
+  type TitleIntersectionParams,
+  titleIntersection,
+  WALK_START,
+} from './title-intersection.js';
+import { clauseWords, type TitleTier } from './title-tier.js';
+import type { Expansions } from './tsquery-text.js';
+
+/** Every title-tier row of a two-clause query without corrections scores this (see SCORE). */
+export const TWO_CLAUSE_TITLE_SCORE = 2 * (SCORE.clause + SCORE.title);
+
+type Direction = 'forward' | 'backward';
+
+/**
+ * The title tier of a two-clause query from the title postings, page by page. Every row with both
+ * clauses in its title (and no typo corrected) scores the same, above every other row, so the tier
+ * comes first, newest first, and a page inside it is the next stretch of the intersection: the
+ * page costs its own rows, however many thousands of titles have both words. Where the tier ends,
+ * the search statement continues with the other tiers (GIN indexes); a page past the tier passes
+ * no title ids. The GIN index answers instead when the postings cannot: a phrase, a corrected typo,
+ * a clause without lexemes (stop words) or with more than the slots hold, and a page whose walks
+ * found too few matches (two frequent words that rarely meet, or a rare one).
+ *
+ * Unlike the one-clause tier, this one is not cut at the candidate cap: its pages follow the
+ * postings as long as they are dense enough, each reading only about what it shows.
+ */
+export class TitleIntersections {
+  private readonly statements: Record<Direction, PreparedStatement<TitleIntersectionParams>>;
+
+  constructor(
+    db: Kysely<SearchDatabase>,
+    private readonly queries: RoutedQueries,
+    /** Postings per clause a request may read (WALK_LIMIT in production). */
+    private readonly walk: number,
+  ) {
+    this.statements = { forward: titleIntersection(db, 'forward'), backward: titleIntersection(db, 'backward') };
+  }
+
+  async titleTier(query: SearchQuery, page: PageRequest, expansions: Expansions): Promise<TitleTier> {
+    const clauses = query.clauses.map((clause) => clauseWords(clause, expansions));
+    const [first, second] = clauses;
+    if (!first || !second || clauses.length !== 2 || first.corrected || second.corrected) return { ids: null };
+    const words = { first: first.words, second: second.words };
+    const take = page.limit + 1;
+    const position = page.after ?? page.before;
+    const backward = page.before !== undefined;
+    const rank = position?.rank ?? TWO_CLAUSE_TITLE_SCORE;
+    const direction: Direction = backward ? 'backward' : 'forward';
+    let from: Pick<TitleIntersectionParams, 'createdAt' | 'id' | 'take'>;
+    if (position === undefined) from = { ...WALK_START.forward, take };
+    // A cursor this tier did not make (no score is higher than the tier's): the GIN path answers it.
+    else if (rank > TWO_CLAUSE_TITLE_SCORE) return { ids: null };
+    else if (rank === TWO_CLAUSE_TITLE_SCORE) from = { createdAt: position.createdAt, id: position.id, take };
+    // Past the tier. Forwards: the other tiers only (no title ids; `take: 0` reads no postings, the
+    // statement only says whether the query takes this path at all). Backwards: the tier's oldest
+    // rows may follow the position's tier in walking order.
+    else from = backward ? { ...WALK_START.backward, take } : { ...WALK_START.forward, take: 0 };
+    const found = await this.run(direction, { ...words, ...from, walk: this.walk });
+    if (!found.fits || found.inconclusive) return { ids: null };
+    const pastTier = position !== undefined && rank < TWO_CLAUSE_TITLE_SCORE;
+    // A full stretch is the page. Backwards inside the tier, a short one reached its newest row:
+    // nothing ranks above it, so it is the page as well.
+    if (!pastTier && (found.ids.length === take || backward)) return { ids: found.ids, cap: found.ids.length };
+    return { ids: found.ids };
+  }
+
+  private async run(direction: Direction, params: TitleIntersectionParams): Promise<TitleIntersection> {
+    const { name, text, values } = this.statements[direction];
+    const [row] = await this.queries.read<TitleIntersection & QueryResultRow>({ name, text, values: values(params) });
+    return row ?? { fits: false, ids: [], inconclusive: false };
+  }
+}
