@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import pg from 'pg';
+import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
 import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
 import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
 import {
@@ -9,6 +10,7 @@ import {
   titleIntersection,
   WALK_START,
 } from '../../../src/adapters/mikro-orm/search/title-intersection.js';
+import { anOpportunity } from '../../support/builders.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 
 interface PlanNode {
@@ -23,7 +25,7 @@ describe('Title intersection: the two-word title tier read in time order (Postgr
   let orm: MikroORM;
   let client: pg.Client;
   const statement = () => titleIntersection(orm.em.fork().getKysely<SearchDatabase>(), 'forward');
-  const base = { ...WALK_START.forward, take: 3, walk: 2_000 };
+  const base = { ...WALK_START.forward, take: 3, walk: 2_000, typed: '' };
   // As the service's pools run it: a named prepared statement with a generic plan.
   const run = async (params: TitleIntersectionParams): Promise<TitleIntersection> => {
     const { name, text, values } = statement();
@@ -123,5 +125,18 @@ describe('Title intersection: the two-word title tier read in time order (Postgr
     expect(await run({ ...base, first: ['python'], second: ['the'] })).to.include({ fits: false });
     const many = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india'];
     expect(await run({ ...base, first: ['python'], second: many })).to.include({ fits: false });
+  });
+
+  it('does not fit a corrected query when some row has a corrected word as typed (it would rank higher)', async () => {
+    const params = { ...base, first: ['python'], second: ['mentor'] };
+    expect(await run({ ...params, typed: "'pyhton'" })).to.include({ fits: true });
+    const row = anOpportunity({ title: 'Typing club', description: 'We type pyhton on purpose.' });
+    await new MikroOrmOpportunityRepository(orm).add(row);
+    try {
+      expect(await run({ ...params, typed: "'pyhton'" })).to.include({ fits: false });
+      expect(await run({ ...params, typed: "'pythn' | 'mentr'" })).to.include({ fits: true });
+    } finally {
+      await orm.em.getConnection().execute('truncate opportunity, search_vocabulary');
+    }
   });
 });

@@ -139,7 +139,8 @@ describe('Title postings: the title tier newest first (PostgreSQL)', () => {
       ['Python mentor E', 'Python mentor F'],
       ['Python tutor', 'Garden help'],
     ];
-    for (const q of ['python mentor ', 'python ment', 'mentoring python ']) {
+    // As typed, completed, in another order, and with a typo corrected in each word.
+    for (const q of ['python mentor ', 'python ment', 'mentoring python ', 'pyhton mentr ']) {
       const walked = [await titles(q)];
       while (walked.at(-1)?.next) walked.push(await titles(q, walked.at(-1)?.next ?? undefined));
       expect(

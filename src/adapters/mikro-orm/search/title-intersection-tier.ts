@@ -13,22 +13,20 @@ import {
   WALK_START,
 } from './title-intersection.js';
 import { clauseWords, type TitleTier } from './title-tier.js';
-import type { Expansions } from './tsquery-text.js';
-
-/** Every title-tier row of a two-clause query without corrections scores this (see SCORE). */
-export const TWO_CLAUSE_TITLE_SCORE = 2 * (SCORE.clause + SCORE.title);
+import { type Expansions, queryTexts } from './tsquery-text.js';
 
 type Direction = 'forward' | 'backward';
 
 /**
  * The title tier of a two-clause query from the title postings, page by page. Every row with both
- * clauses in its title (and no typo corrected) scores the same, above every other row, so the tier
- * comes first, newest first, and a page inside it is the next stretch of the intersection: the
- * page costs its own rows, however many thousands of titles have both words. Where the tier ends,
- * the search statement continues with the other tiers (GIN indexes); a page past the tier passes
- * no title ids. The GIN index answers instead when the postings cannot: a phrase, a corrected typo,
- * a clause without lexemes (stop words) or with more than the slots hold, and a page whose walks
- * found too few matches (two frequent words that rarely meet, or a rare one).
+ * clauses in its title scores the same, above every other row, so the tier comes first, newest
+ * first, and a page inside it is the next stretch of the intersection: the page costs its own
+ * rows, however many thousands of titles have both words. Where the tier ends, the search
+ * statement continues with the other tiers (GIN indexes); a page past the tier passes no title
+ * ids. The GIN index answers instead when the postings cannot: a phrase, a corrected word that
+ * some row has as typed, a clause without lexemes (stop words) or with more than the slots hold,
+ * and a page whose walks stopped at their limit before finding enough matches (two frequent
+ * words that rarely meet).
  *
  * Unlike the one-clause tier, this one is not cut at the candidate cap: its pages follow the
  * postings as long as they are dense enough, each reading only about what it shows.
@@ -48,25 +46,33 @@ export class TitleIntersections {
   async titleTier(query: SearchQuery, page: PageRequest, expansions: Expansions): Promise<TitleTier> {
     const clauses = query.clauses.map((clause) => clauseWords(clause, expansions));
     const [first, second] = clauses;
-    if (!first || !second || clauses.length !== 2 || first.corrected || second.corrected) return { ids: null };
-    const words = { first: first.words, second: second.words };
+    if (!first || !second || clauses.length !== 2) return { ids: null };
+    // A corrected clause scores a typo less, the same on every row of the tier, as long as no row
+    // has the words as typed (the statement checks): those would rank above the corrected ones.
+    const exact = queryTexts(query, expansions).exact;
+    const typed = clauses.flatMap((clause, index) => (clause?.corrected ? [exact[index] as string] : [])).join(' | ');
+    const words = { first: first.words, second: second.words, typed };
+    const tierScore = clauses.reduce(
+      (score, clause) => score + SCORE.clause + SCORE.title - (clause?.corrected ? SCORE.typo : 0),
+      0,
+    );
     const take = page.limit + 1;
     const position = page.after ?? page.before;
     const backward = page.before !== undefined;
-    const rank = position?.rank ?? TWO_CLAUSE_TITLE_SCORE;
+    const rank = position?.rank ?? tierScore;
     const direction: Direction = backward ? 'backward' : 'forward';
     let from: Pick<TitleIntersectionParams, 'createdAt' | 'id' | 'take'>;
     if (position === undefined) from = { ...WALK_START.forward, take };
     // A cursor this tier did not make (no score is higher than the tier's): the GIN path answers it.
-    else if (rank > TWO_CLAUSE_TITLE_SCORE) return { ids: null };
-    else if (rank === TWO_CLAUSE_TITLE_SCORE) from = { createdAt: position.createdAt, id: position.id, take };
+    else if (rank > tierScore) return { ids: null };
+    else if (rank === tierScore) from = { createdAt: position.createdAt, id: position.id, take };
     // Past the tier. Forwards: the other tiers only (no title ids; `take: 0` reads no postings, the
     // statement only says whether the query takes this path at all). Backwards: the tier's oldest
     // rows may follow the position's tier in walking order.
     else from = backward ? { ...WALK_START.backward, take } : { ...WALK_START.forward, take: 0 };
     const found = await this.run(direction, { ...words, ...from, walk: this.walk });
     if (!found.fits || found.inconclusive) return { ids: null };
-    const pastTier = position !== undefined && rank < TWO_CLAUSE_TITLE_SCORE;
+    const pastTier = position !== undefined && rank < tierScore;
     // A full stretch is the page. Backwards inside the tier, a short one reached its newest row:
     // nothing ranks above it, so it is the page as well.
     if (!pastTier && (found.ids.length === take || backward)) return { ids: found.ids, cap: found.ids.length };

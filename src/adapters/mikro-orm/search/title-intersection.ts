@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type PreparedStatement, prepare } from '../prepared-statement.js';
 import type { SearchDatabase } from './search-database.js';
-import { arrayOf, titleVector } from './text-search.js';
+import { arrayOf, titleVector, toTsQuery } from './text-search.js';
 
 /** Lexemes per clause the statement has room for (the completions of a short prefix may need more). */
 export const LEXEME_SLOTS = 8;
@@ -14,9 +14,14 @@ export const LEXEME_SLOTS = 8;
 export const WALK_LIMIT = 2_000;
 
 export interface TitleIntersectionParams {
-  /** Each clause's words (as typed and their completions); folded and stemmed here. */
+  /** Each clause's words (as typed, completions, corrections); folded and stemmed here. */
   readonly first: string[];
   readonly second: string[];
+  /**
+   * The words as typed (with completions) of the clauses that have corrections, as tsquery text
+   * (empty: none): a row holding one of them would outrank the corrected matches.
+   */
+  readonly typed: string;
   /** Rows strictly past this position in the statement's direction (a sentinel for "from the start"). */
   readonly createdAt: Date | string;
   readonly id: string;
@@ -27,13 +32,16 @@ export interface TitleIntersectionParams {
 }
 
 export interface TitleIntersection {
-  /** Both clauses have lexemes, and no more than the slots hold. */
+  /**
+   * Both clauses have lexemes, no more than the slots hold, and no row has a typed word that was
+   * corrected: then every row of the tier scores the same.
+   */
   readonly fits: boolean;
   /** The rows whose titles have a lexeme of each clause, in the statement's direction. */
   readonly ids: string[];
   /**
-   * Fewer than `take` rows found while a walk stopped at its limit: matches may lie further on
-   * (or one clause is rare, which the GIN index serves better).
+   * Fewer than `take` rows found, and the walk that stopped first stopped at its limit: matches
+   * may lie further on. (A walk that ends by itself, a rare word's, leaves nothing unseen.)
    */
   readonly inconclusive: boolean;
 }
@@ -123,10 +131,13 @@ export function titleIntersection(
               and (p.created_at, p.opportunity_id) ${sql.raw(past)} (c.created_at, c.opportunity_id)))`;
         const bothCut = sql<boolean>`(exists (select 1 from cut1) and exists (select 1 from cut2))`;
         const missing = sql<boolean>`(${bothCut} or ${pastCut('cut1', 'l2')} or ${pastCut('cut2', 'l1')})`;
+        // The typed words are unknown to the vocabulary, so a row has them only by a rare shared
+        // stem: a count through the GIN index is cheap. (An EXISTS would be planned as a sequential
+        // scan expected to stop early, and read every row when nothing matches.)
         return [
-          sql<boolean>`(select cardinality(l1) between 1 and ${slots} and cardinality(l2) between 1 and ${slots} from lex)`.as(
-            'fits',
-          ),
+          sql<boolean>`(select cardinality(l1) between 1 and ${slots} and cardinality(l2) between 1 and ${slots} from lex)
+            and (${param('typed')} = '' or (select count(*) from opportunity o
+              where o.search_vector @@ ${toTsQuery(sql<string>`nullif(${param('typed')}, '')`)}) = 0)`.as('fits'),
           sql<string[]>`array(select id from j order by created_at ${sql.raw(order)}, id ${sql.raw(order)})`.as('ids'),
           sql<boolean>`(${found}) < ${param('take')} and ${missing}`.as('inconclusive'),
         ];
