@@ -74,8 +74,8 @@ function interesting(plan: string): string {
   const lines = plan.split('\n');
   const kept: string[] = [];
   const duration = /duration: ([\d.]+) ms/.exec(lines[0] ?? '')?.[1];
-  const name = /prepare: (\S+)|Query Text: (.{0,60})/.exec(plan);
-  kept.push(`statement ${name?.[1] ?? name?.[2] ?? '?'}: ${duration ?? '?'} ms`);
+  const text = /Query Text: (.{0,60})/.exec(plan)?.[1];
+  kept.push(`statement ${text ?? '?'}: ${duration ?? '?'} ms`);
   let keepBuffers = false;
   for (const line of lines) {
     const time = /actual time=([\d.]+)\.\.([\d.]+) rows=(\d+) loops=(\d+)/.exec(line);

@@ -106,7 +106,7 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
  * service's own) before the caller binds it, which made tests fail with EADDRINUSE.
  */
 export async function freePort(): Promise<number> {
-  const [ephemeralLow] = await ephemeralRange();
+  const ephemeralLow = await ephemeralRangeStart();
   const low = 10_000;
   const high = Math.max(low + 1_000, ephemeralLow - 1);
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -116,15 +116,15 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port found between ${low} and ${high}`);
 }
 
-async function ephemeralRange(): Promise<[number, number]> {
+async function ephemeralRangeStart(): Promise<number> {
   try {
     const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
-    const [low, high] = text.trim().split(/\s+/).map(Number);
-    if (low && high) return [low, high];
+    const low = Number(text.trim().split(/\s+/)[0]);
+    if (low > 0) return low;
   } catch {
     // Not Linux: the IANA dynamic range.
   }
-  return [49_152, 65_535];
+  return 49_152;
 }
 
 function canListen(port: number): Promise<boolean> {

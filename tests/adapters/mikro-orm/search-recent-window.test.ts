@@ -8,7 +8,7 @@ import { type SearchLimits } from '../../../src/adapters/mikro-orm/search/mikro-
 import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
 import { searchParameters } from '../../../src/adapters/mikro-orm/search/search-parameters.js';
 import { searchStatement } from '../../../src/adapters/mikro-orm/search/search-statement.js';
-import { NO_EXPANSIONS } from '../../../src/adapters/mikro-orm/search/tsquery-text.js';
+import { NO_EXPANSIONS, queryTexts } from '../../../src/adapters/mikro-orm/search/tsquery-text.js';
 import { parseSearchQuery } from '../../../src/domain/opportunity/search/search-query.js';
 import { anOpportunity } from '../../support/builders.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
@@ -70,7 +70,7 @@ describe('Search: what the recent window keeps (PostgreSQL)', () => {
       page: { limit: 2 },
       mode: 'full' as const,
     };
-    const bound = bind(statement, searchParameters(request, NO_EXPANSIONS, LIMITS));
+    const bound = bind(statement, searchParameters(request, queryTexts(request.query, NO_EXPANSIONS), LIMITS));
     const [explained] = await new RoutedQueries(orm).read<{ 'QUERY PLAN': { Plan: PlanNode }[] }>({
       ...bound,
       name: 'explain_search_recent_window',

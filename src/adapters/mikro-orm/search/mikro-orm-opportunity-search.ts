@@ -18,7 +18,7 @@ import { searchStatement } from './search-statement.js';
 import { RECENT_WINDOW } from './search-tiers.js';
 import { WALK_LIMIT } from './title-intersection.js';
 import { TitlePostings } from './title-postings.js';
-import type { Expansions } from './tsquery-text.js';
+import { type Expansions, queryTexts } from './tsquery-text.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary-statement.js';
 
 export type { SearchLimits } from './search-parameters.js';
@@ -74,10 +74,11 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     const position = page.before ?? page.after;
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best } = await this.expand(query);
-    const titleTier = await this.titlePostings.titleTier(request, expansions, this.limits[request.mode]);
+    const texts = queryTexts(query, expansions);
+    const titleTier = await this.titlePostings.titleTier(request, expansions, texts, this.limits[request.mode]);
     const rows = await this.run<SearchRow, SearchParams>(
       this.statements[page.before ? 'backward' : 'forward'],
-      searchParameters(request, expansions, this.limits, titleTier),
+      searchParameters(request, texts, this.limits, titleTier),
     );
     const lexemes = queryLexemes(rows[0]?.lexemes ?? []);
     const items = rows.slice(0, page.limit).map((row) => hitFromRow(row, lexemes));

@@ -1,5 +1,5 @@
 import type { SearchRequest } from '../../../domain/opportunity/search/opportunity-search.port.js';
-import { type Expansions, queryTexts } from './tsquery-text.js';
+import type { QueryTexts } from './tsquery-text.js';
 
 /**
  * How many candidates one search ranks at most, and how many index matches a tier may read to
@@ -43,20 +43,19 @@ export interface SearchParams {
   readonly positionId: string | null;
   /** One more than the page, to learn whether more rows exist. */
   readonly limit: number;
-  /** The title tier's ids from the title postings, newest first (null: the GIN title index). */
+  /** The title tier's ids from the title postings, in the page's walking order (null: the GIN title index). */
   readonly titleIds: readonly string[] | null;
 }
 
-/** The statement's parameters for a request, with the words the vocabulary expanded. */
+/** The statement's parameters for a request, from its tsquery texts (the vocabulary's words included). */
 export function searchParameters(
   request: SearchRequest,
-  expansions: Expansions,
+  texts: QueryTexts,
   allLimits: SearchLimits,
   /** From the title postings; `cap` replaces the candidate cap when the ids are the page's rows. */
   titleTier: { readonly ids: readonly string[] | null; readonly cap?: number } = { ids: null },
 ): SearchParams {
-  const { query, filters, page, mode } = request;
-  const texts = queryTexts(query, expansions);
+  const { filters, page, mode } = request;
   const limits = allLimits[mode];
   const position = page.before ?? page.after;
   return {

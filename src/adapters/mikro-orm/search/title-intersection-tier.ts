@@ -13,7 +13,7 @@ import {
   WALK_START,
 } from './title-intersection.js';
 import { clauseWords, type TitleTier } from './title-tier.js';
-import { type Expansions, queryTexts } from './tsquery-text.js';
+import type { Expansions, QueryTexts } from './tsquery-text.js';
 
 type Direction = 'forward' | 'backward';
 
@@ -43,17 +43,22 @@ export class TitleIntersections {
     this.statements = { forward: titleIntersection(db, 'forward'), backward: titleIntersection(db, 'backward') };
   }
 
-  async titleTier(query: SearchQuery, page: PageRequest, expansions: Expansions): Promise<TitleTier> {
-    const clauses = query.clauses.map((clause) => clauseWords(clause, expansions));
-    const [first, second] = clauses;
-    if (!first || !second || clauses.length !== 2) return { ids: null };
+  async titleTier(
+    query: SearchQuery,
+    page: PageRequest,
+    expansions: Expansions,
+    texts: Pick<QueryTexts, 'exact'>,
+  ): Promise<TitleTier> {
+    if (query.clauses.length !== 2) return { ids: null };
+    const [first, second] = query.clauses.map((clause) => clauseWords(clause, expansions));
+    if (!first || !second) return { ids: null };
+    const pair = [first, second];
     // A corrected clause scores a typo less, the same on every row of the tier, as long as no row
     // has the words as typed (the statement checks): those would rank above the corrected ones.
-    const exact = queryTexts(query, expansions).exact;
-    const typed = clauses.flatMap((clause, index) => (clause?.corrected ? [exact[index] as string] : [])).join(' | ');
+    const typed = pair.flatMap((clause, index) => (clause.corrected ? [texts.exact[index] as string] : [])).join(' | ');
     const words = { first: first.words, second: second.words, typed };
-    const tierScore = clauses.reduce(
-      (score, clause) => score + SCORE.clause + SCORE.title - (clause?.corrected ? SCORE.typo : 0),
+    const tierScore = pair.reduce(
+      (score, clause) => score + SCORE.clause + SCORE.title - (clause.corrected ? SCORE.typo : 0),
       0,
     );
     const take = page.limit + 1;

@@ -10,7 +10,7 @@ import { SCORE } from './search-scoring.js';
 import { arrayOf, titleVector } from './text-search.js';
 import { TitleIntersections } from './title-intersection-tier.js';
 import { clauseWords, type TitleTier } from './title-tier.js';
-import type { Expansions } from './tsquery-text.js';
+import type { Expansions, QueryTexts } from './tsquery-text.js';
 
 export interface NewestTitleMatchesParams {
   /** Words of one clause (as typed, completions, corrections); folded and stemmed here. */
@@ -153,12 +153,13 @@ export class TitlePostings {
   async titleTier(
     request: SearchRequest,
     expansions: Expansions,
+    texts: QueryTexts,
     limits: { readonly candidates: number; readonly scanBudget: number },
   ): Promise<TitleTier> {
     const filtered =
       Object.values(request.filters).some((value) => value !== undefined) || request.query.excluded.length > 0;
     if (request.query.clauses.length === 2) {
-      return filtered ? { ids: null } : this.intersections.titleTier(request.query, request.page, expansions);
+      return filtered ? { ids: null } : this.intersections.titleTier(request.query, request.page, expansions, texts);
     }
     const clause = titlePostingWords(request.query, expansions);
     if (clause === null) return { ids: null };

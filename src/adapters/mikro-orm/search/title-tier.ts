@@ -3,7 +3,7 @@ import type { Expansions } from './tsquery-text.js';
 
 /** What the search statement takes from the title postings. */
 export interface TitleTier {
-  /** `$21`: the title tier's ids, newest first; null: the title tier reads the GIN index instead. */
+  /** The title tier's ids in the page's walking order; null: the title tier reads the GIN index instead. */
   readonly ids: string[] | null;
   /** Replaces the candidate cap when the ids are exactly the rows the page can show. */
   readonly cap?: number;
