@@ -2,14 +2,12 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
 import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
-import {
-  MikroOrmOpportunitySearch,
-  type SearchLimits,
-} from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import { MikroOrmOpportunitySearch } from '../../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import type { PageCursor } from '../../../src/application/opportunity/pagination.js';
 import { SearchOpportunities } from '../../../src/application/opportunity/search-opportunities.use-case.js';
 import type { OpportunityFilters } from '../../../src/domain/opportunity/opportunity-repository.port.js';
 import { aDraft, anOpportunity } from '../../support/builders.js';
+import { BEEKEEPERS, SMALL_SEARCH_LIMITS } from '../../support/search-fixtures.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 
 /** What the postings must hold: every title lexeme of every row, with the row's creation time. */
@@ -17,16 +15,7 @@ const EXPECTED = `select l as lexeme, o.created_at, o.id as opportunity_id from 
     unnest(tsvector_to_array(to_tsvector('opportunity_search'::regconfig, o.title))) as l order by 1, 3`;
 const STORED = 'select lexeme, created_at, opportunity_id from search_title_posting order by 1, 3';
 
-/**
- * Small caps, so a handful of rows fills a tier; a short window, so the window shows only when
- * used; short title walks, so a two-clause tier falls back to the GIN index within a few rows.
- */
-const LIMITS: SearchLimits = {
-  recentWindow: 3,
-  titleWalk: 4,
-  full: { candidates: 4, scanBudget: 10 },
-  suggest: { candidates: 2, scanBudget: 4 },
-};
+const LIMITS = SMALL_SEARCH_LIMITS;
 
 describe('Title postings: the title tier newest first (PostgreSQL)', () => {
   let orm: MikroORM;
@@ -68,14 +57,7 @@ describe('Title postings: the title tier newest first (PostgreSQL)', () => {
 
   it('rank a full title tier newest first whatever the table order, and page through exactly the cap', async () => {
     // Inserted out of time order: the table order (what a GIN scan returns) is not the ranking.
-    for (const [title, minutesAgo] of [
-      ['Beekeeper C', 2],
-      ['Beekeeper A', 0],
-      ['Beekeeper F', 5],
-      ['Beekeeper B', 1],
-      ['Beekeeper E', 4],
-      ['Beekeeper D', 3],
-    ] as const) {
+    for (const [title, minutesAgo] of BEEKEEPERS) {
       await repository.add(anOpportunity({ title, category: 'animals', minutesAgo }));
     }
     // Newest of all, but only in the description: a lower tier, left out once titles fill the cap.

@@ -6,7 +6,7 @@ import type {
   SearchRequest,
   SearchResults,
 } from '../../../domain/opportunity/search/opportunity-search.port.js';
-import { correctedText, type SearchQuery } from '../../../domain/opportunity/search/search-query.js';
+import { correctedText } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
 import { bind, type PreparedStatement } from '../prepared-statement.js';
@@ -17,9 +17,14 @@ import { type SearchLimits, type SearchParams, searchParameters } from './search
 import { searchStatement } from './search-statement.js';
 import { RECENT_WINDOW } from './search-tiers.js';
 import { WALK_LIMIT } from './title-intersection.js';
-import { TitlePostings } from './title-postings.js';
-import { type Expansions, queryTexts } from './tsquery-text.js';
+import { type NewestTitleMatches, oneClauseTier, TitlePostings } from './title-postings.js';
+import { type Expansions, NO_EXPANSIONS, queryTexts } from './tsquery-text.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary-statement.js';
+import {
+  type VocabularyTitleParams,
+  type VocabularyTitleRow,
+  vocabularyTitleStatement,
+} from './vocabulary-title-statement.js';
 
 export type { SearchLimits } from './search-parameters.js';
 
@@ -50,6 +55,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     readonly forward: PreparedStatement<SearchParams>;
     readonly backward: PreparedStatement<SearchParams>;
     readonly vocabulary: PreparedStatement<VocabularyParams>;
+    readonly vocabularyTitle: Record<'forward' | 'backward', PreparedStatement<VocabularyTitleParams>>;
   };
   private readonly titlePostings: TitlePostings;
 
@@ -65,6 +71,10 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       forward: searchStatement(db, 'forward', limits.recentWindow),
       backward: searchStatement(db, 'backward', limits.recentWindow),
       vocabulary: vocabularyStatement(db),
+      vocabularyTitle: {
+        forward: vocabularyTitleStatement(db, 'forward'),
+        backward: vocabularyTitleStatement(db, 'backward'),
+      },
     };
     this.titlePostings = new TitlePostings(db, queries, limits.titleWalk);
   }
@@ -73,9 +83,10 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     const { query, page } = request;
     const position = page.before ?? page.after;
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
-    const { expansions, best } = await this.expand(query);
+    const { expansions, best, answered } = await this.expand(request);
     const texts = queryTexts(query, expansions);
-    const titleTier = await this.titlePostings.titleTier(request, expansions, texts, this.limits[request.mode]);
+    const limits = this.limits[request.mode];
+    const titleTier = await this.titlePostings.titleTier(request, expansions, texts, limits, answered);
     const rows = await this.run<SearchRow, SearchParams>(
       this.statements[page.before ? 'backward' : 'forward'],
       searchParameters(request, texts, this.limits, titleTier),
@@ -90,35 +101,60 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     return { items: ordered, hasMore: rows.length > page.limit, suggestion };
   }
 
-  /** Completions of the word being typed, and corrections of unknown words within the typo rules. */
-  private async expand(query: SearchQuery): Promise<{ expansions: Expansions; best: Map<string, string> }> {
+  /**
+   * Completions of the word being typed, and corrections of unknown words within the typo rules.
+   * A one-clause query's title tier comes back from the same statement when no word may be a typo.
+   */
+  private async expand(request: SearchRequest): Promise<Expanded> {
+    const { query } = request;
     const terms = query.clauses.flatMap((clause) => clause.alternatives.filter((term) => term.words.length === 1));
     const wanted = terms.filter((term) => term.prefix || correctable(term.words[0] as string));
-    const completions = new Map<string, string[]>();
-    const fixes = new Map<string, string[]>();
-    const best = new Map<string, string>();
-    if (wanted.length > 0) {
-      const rows = await this.run<VocabularyRow, VocabularyParams>(this.statements.vocabulary, {
-        words: wanted.map((term) => term.words[0] as string),
-        complete: wanted.map((term) => term.prefix),
-        correct: wanted.map((term) => correctable(term.words[0] as string)),
-      });
-      for (const row of rows) {
-        if (row.completions.length > 0) completions.set(row.word, row.completions);
-        // A known word, or a word being typed that known words start with, is not a typo.
-        if (row.known || row.completions.length > 0) continue;
-        const found = corrections(row.folded, row.candidates);
-        if (found.length === 0) continue;
-        fixes.set(row.word, found);
-        best.set(row.word, found[0] as string);
-      }
+    const vocabulary: VocabularyParams = {
+      words: wanted.map((term) => term.words[0] as string),
+      complete: wanted.map((term) => term.prefix),
+      correct: wanted.map((term) => correctable(term.words[0] as string)),
+    };
+    const tier = oneClauseTier(request, NO_EXPANSIONS, this.limits[request.mode]);
+    if (tier !== null) {
+      const rows = await this.run<VocabularyTitleRow, VocabularyTitleParams>(
+        this.statements.vocabularyTitle[request.page.before ? 'backward' : 'forward'],
+        { ...vocabulary, typed: tier.words, ...tier.stretch },
+      );
+      const [first] = rows;
+      const looked = rows.filter((row): row is VocabularyRow & VocabularyTitleRow => row.word !== null);
+      return { ...expansionsOf(looked), answered: first?.titled ? first : undefined };
     }
-    return { expansions: { completions, corrections: fixes }, best };
+    if (wanted.length === 0) return { expansions: NO_EXPANSIONS, best: new Map() };
+    return expansionsOf(await this.run<VocabularyRow, VocabularyParams>(this.statements.vocabulary, vocabulary));
   }
 
   private run<R extends QueryResultRow, P>(statement: PreparedStatement<P>, params: P): Promise<R[]> {
     return this.queries.read<R>(bind(statement, params));
   }
+}
+
+interface Expanded {
+  readonly expansions: Expansions;
+  /** The most likely correction of each corrected word, for the suggestion. */
+  readonly best: ReadonlyMap<string, string>;
+  /** The title tier, when the vocabulary look-up answered it. */
+  readonly answered?: NewestTitleMatches;
+}
+
+function expansionsOf(rows: readonly VocabularyRow[]): Expanded {
+  const completions = new Map<string, string[]>();
+  const fixes = new Map<string, string[]>();
+  const best = new Map<string, string>();
+  for (const row of rows) {
+    if (row.completions.length > 0) completions.set(row.word, row.completions);
+    // A known word, or a word being typed that known words start with, is not a typo.
+    if (row.known || row.completions.length > 0) continue;
+    const found = corrections(row.folded, row.candidates);
+    if (found.length === 0) continue;
+    fixes.set(row.word, found);
+    best.set(row.word, found[0] as string);
+  }
+  return { expansions: { completions, corrections: fixes }, best };
 }
 
 function hitFromRow(row: SearchRow, lexemes: QueryLexemes): SearchHit {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { prepare, type PreparedStatement } from '../prepared-statement.js';
+import { type Param, prepare, type PreparedStatement } from '../prepared-statement.js';
 import type { SearchDatabase } from './search-database.js';
 import { arrayOf } from './text-search.js';
 
@@ -35,81 +35,80 @@ const QUERY_WORD_COLUMNS = ['word', 'complete', 'correct'] as const;
  * three edits. The exact typo rules, with transpositions, are applied by the caller.
  */
 export function vocabularyStatement(db: Kysely<SearchDatabase>): PreparedStatement<VocabularyParams> {
-  return prepare<VocabularyParams>(
-    (param) =>
-      db
-        .selectFrom((eb) =>
-          eb
-            .selectFrom(
-              sql<QueryWord>`unnest(${arrayOf(param('words'), 'text')}, ${arrayOf(param('complete'), 'bool')}, ${arrayOf(param('correct'), 'bool')})`.as<'t'>(
-                sql`t(${sql.join(QUERY_WORD_COLUMNS.map((column) => sql.id(column)))})`,
-              ),
-            )
-            .select(({ fn }) => [
-              't.word',
-              // C collation, so the completions' range scan can use the primary key.
-              sql<string>`${fn('opportunity_fold', ['t.word'])} collate "C"`.as('folded'),
-              't.complete',
-              't.correct',
-            ])
-            .as('w'),
+  return prepare<VocabularyParams>((param) => vocabularyLookUp(db, param), 'search_vocabulary');
+}
+
+/** The body of `vocabularyStatement`, also the first part of vocabulary-title-statement.ts's. */
+export function vocabularyLookUp(db: Kysely<SearchDatabase>, param: Param<VocabularyParams>) {
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom(
+          sql<QueryWord>`unnest(${arrayOf(param('words'), 'text')}, ${arrayOf(param('complete'), 'bool')}, ${arrayOf(param('correct'), 'bool')})`.as<'t'>(
+            sql`t(${sql.join(QUERY_WORD_COLUMNS.map((column) => sql.id(column)))})`,
+          ),
         )
-        .select(({ eb, exists, selectFrom }) => [
-          'w.word',
-          'w.folded',
-          exists(
-            selectFrom('search_vocabulary as v').select(sql.lit(1).as('found')).whereRef('v.word', '=', 'w.folded'),
-          ).as('known'),
-          eb
-            .case()
-            .when(eb.ref('w.complete'))
-            .then(
-              // `array` followed by a sub-query, which Kysely parenthesises itself.
-              sql<string[]>`array${selectFrom('search_vocabulary as v')
-                .select('v.word')
-                .where('v.word', '>=', eb.ref('w.folded'))
-                .where(({ eb, fn }) =>
-                  eb('v.word', '<', sql<string>`${eb.ref('w.folded')} || ${fn('chr', [sql.lit(LAST_CODE_POINT)])}`),
-                )
-                .orderBy(({ fn }) => fn('length', ['v.word']))
-                .orderBy('v.word')
-                .limit(sql.lit(COMPLETIONS_MAX))}`,
+        .select(({ fn }) => [
+          't.word',
+          // C collation, so the completions' range scan can use the primary key.
+          sql<string>`${fn('opportunity_fold', ['t.word'])} collate "C"`.as('folded'),
+          't.complete',
+          't.correct',
+        ])
+        .as('w'),
+    )
+    .select(({ eb, exists, selectFrom }) => [
+      'w.word',
+      'w.folded',
+      exists(
+        selectFrom('search_vocabulary as v').select(sql.lit(1).as('found')).whereRef('v.word', '=', 'w.folded'),
+      ).as('known'),
+      eb
+        .case()
+        .when(eb.ref('w.complete'))
+        .then(
+          // `array` followed by a sub-query, which Kysely parenthesises itself.
+          sql<string[]>`array${selectFrom('search_vocabulary as v')
+            .select('v.word')
+            .where('v.word', '>=', eb.ref('w.folded'))
+            .where(({ eb, fn }) =>
+              eb('v.word', '<', sql<string>`${eb.ref('w.folded')} || ${fn('chr', [sql.lit(LAST_CODE_POINT)])}`),
             )
-            .else(sql<string[]>`'{}'`)
-            .end()
-            .as('completions'),
-          eb
-            .case()
-            // Not for a known word, which is never corrected (the nearest-neighbour search is most of a look-up's cost).
-            .when(
-              eb.and([
-                eb.ref('w.correct'),
-                eb.not(
-                  exists(
-                    selectFrom('search_vocabulary as v')
-                      .select(sql.lit(1).as('found'))
-                      .whereRef('v.word', '=', 'w.folded'),
-                  ),
-                ),
-              ]),
-            )
-            .then(
-              sql<string[]>`array${selectFrom(
-                selectFrom('search_vocabulary as v')
-                  .select('v.word')
-                  .orderBy(({ eb }) => eb('v.word', '<->', eb.ref('w.folded')))
-                  .limit(sql.lit(NEAREST))
-                  .as('k'),
-              )
-                .select('k.word')
-                .where(({ eb, fn }) =>
-                  eb(fn('levenshtein_less_equal', ['w.folded', 'k.word', sql.lit(EDITS)]), '<=', sql.lit(EDITS)),
-                )}`,
-            )
-            .else(sql<string[]>`'{}'`)
-            .end()
-            .as('candidates'),
-        ]),
-    'search_vocabulary',
-  );
+            .orderBy(({ fn }) => fn('length', ['v.word']))
+            .orderBy('v.word')
+            .limit(sql.lit(COMPLETIONS_MAX))}`,
+        )
+        .else(sql<string[]>`'{}'`)
+        .end()
+        .as('completions'),
+      eb
+        .case()
+        // Not for a known word, which is never corrected (the nearest-neighbour search is most of a look-up's cost).
+        .when(
+          eb.and([
+            eb.ref('w.correct'),
+            eb.not(
+              exists(
+                selectFrom('search_vocabulary as v').select(sql.lit(1).as('found')).whereRef('v.word', '=', 'w.folded'),
+              ),
+            ),
+          ]),
+        )
+        .then(
+          sql<string[]>`array${selectFrom(
+            selectFrom('search_vocabulary as v')
+              .select('v.word')
+              .orderBy(({ eb }) => eb('v.word', '<->', eb.ref('w.folded')))
+              .limit(sql.lit(NEAREST))
+              .as('k'),
+          )
+            .select('k.word')
+            .where(({ eb, fn }) =>
+              eb(fn('levenshtein_less_equal', ['w.folded', 'k.word', sql.lit(EDITS)]), '<=', sql.lit(EDITS)),
+            )}`,
+        )
+        .else(sql<string[]>`'{}'`)
+        .end()
+        .as('candidates'),
+    ]);
 }
