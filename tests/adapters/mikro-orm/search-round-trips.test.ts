@@ -21,7 +21,7 @@ class RecordingQueries extends RoutedQueries {
   }
 }
 
-describe('Search round trips: a one-word query asks the vocabulary and the title postings at once (PostgreSQL)', () => {
+describe('Search round trips: one or two words ask the vocabulary and the title postings at once (PostgreSQL)', () => {
   let orm: MikroORM;
   let queries: RecordingQueries;
   let search: SearchOpportunities;
@@ -29,8 +29,20 @@ describe('Search round trips: a one-word query asks the vocabulary and the title
     queries.statements = [];
     const result = await search.execute(q, {}, { limit: 2, ...(cursor ? { cursor } : {}) });
     const titles = result.items.map((hit) => hit.opportunity.title);
-    return { titles, next: result.next, previous: result.previous, statements: queries.statements };
+    const rank = result.items[0]?.rank;
+    return { titles, rank, next: result.next, previous: result.previous, statements: queries.statements };
   };
+  /** The first page, the next one and back: each page's titles and the statements it ran. */
+  const pages = async (q: string) => {
+    const first = await page(q);
+    const second = await page(q, first.next ?? undefined);
+    const back = await page(q, second.previous ?? undefined);
+    return { rank: first.rank, pages: [first, second, back].map(({ titles, statements }) => ({ titles, statements })) };
+  };
+  const statements = (tier: 'title' | 'intersection', direction: 'forward' | 'backward') => [
+    `search_vocabulary_${tier}_${direction}`,
+    `search_${direction}`,
+  ];
 
   before(async () => {
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
@@ -43,20 +55,23 @@ describe('Search round trips: a one-word query asks the vocabulary and the title
       await repository.add(anOpportunity({ title, minutesAgo }));
     }
     await repository.add(anOpportunity({ title: 'Garden help', description: 'Meet our beekeeper.', minutesAgo: -1 }));
+    for (const [title, minutesAgo] of [
+      ['Honey harvest runner', 12],
+      ['Honey harvest helper', 10],
+      ['Honey harvest lead', 11],
+    ] as const) {
+      await repository.add(anOpportunity({ title, minutesAgo }));
+    }
   });
   after(async () => orm.close());
 
   it('a known word or a word being typed: two statements per page, the title tier read with the vocabulary', async () => {
     for (const q of ['beekeeper', 'beek', 'beekeeper ']) {
-      const first = await page(q);
-      expect(first.titles, q).to.deep.equal(['Beekeeper A', 'Beekeeper B']);
-      expect(first.statements, q).to.deep.equal(['search_vocabulary_title_forward', 'search_forward']);
-      const second = await page(q, first.next ?? undefined);
-      expect(second.titles, q).to.deep.equal(['Beekeeper C', 'Beekeeper D']);
-      expect(second.statements, q).to.deep.equal(['search_vocabulary_title_forward', 'search_forward']);
-      const back = await page(q, second.previous ?? undefined);
-      expect(back.titles, q).to.deep.equal(['Beekeeper A', 'Beekeeper B']);
-      expect(back.statements, q).to.deep.equal(['search_vocabulary_title_backward', 'search_backward']);
+      expect((await pages(q)).pages, q).to.deep.equal([
+        { titles: ['Beekeeper A', 'Beekeeper B'], statements: statements('title', 'forward') },
+        { titles: ['Beekeeper C', 'Beekeeper D'], statements: statements('title', 'forward') },
+        { titles: ['Beekeeper A', 'Beekeeper B'], statements: statements('title', 'backward') },
+      ]);
     }
   });
 
@@ -68,19 +83,40 @@ describe('Search round trips: a one-word query asks the vocabulary and the title
     expect(kiln.statements).to.deep.equal(['search_vocabulary_title_forward', 'search_forward']);
   });
 
-  it('a typo: the corrections come from the typo rules first, so the title postings are a statement of their own', async () => {
-    const typo = await page('beekeepr ');
-    expect(typo.titles).to.deep.equal(['Beekeeper A', 'Beekeeper B']);
-    expect(typo.statements).to.deep.equal([
-      'search_vocabulary_title_forward',
-      'search_title_forward',
-      'search_forward',
-    ]);
+  it('a typo, in one word or two: the typo rules pick the corrections first, so the tier is a statement of its own', async () => {
+    for (const [q, titles, tier] of [
+      ['beekeepr ', ['Beekeeper A', 'Beekeeper B'], 'title'],
+      ['harvst honey ', ['Honey harvest helper', 'Honey harvest lead'], 'intersection'],
+    ] as const) {
+      const typo = await page(q);
+      expect(typo.titles, q).to.deep.equal(titles);
+      expect(typo.statements, q).to.deep.equal([
+        `search_vocabulary_${tier}_forward`,
+        `search_${tier}_forward`,
+        'search_forward',
+      ]);
+    }
   });
 
-  it('two words: the vocabulary alone, then the title intersection and the search', async () => {
-    const both = await page('beekeeper garden');
-    expect(both.statements[0]).to.equal('search_vocabulary');
-    expect(both.statements).to.not.include('search_vocabulary_title_forward');
+  it('two words typed or being typed: two statements per page, the intersection read with the vocabulary', async () => {
+    const ranks = new Set<number | undefined>();
+    for (const q of ['honey harvest', 'honey harv', 'harvest honey ']) {
+      const walked = await pages(q);
+      expect(walked.pages, q).to.deep.equal([
+        { titles: ['Honey harvest helper', 'Honey harvest lead'], statements: statements('intersection', 'forward') },
+        { titles: ['Honey harvest runner'], statements: statements('intersection', 'forward') },
+        { titles: ['Honey harvest helper', 'Honey harvest lead'], statements: statements('intersection', 'backward') },
+      ]);
+      ranks.add(walked.rank);
+    }
+    // The word being typed is completed in its own clause: the title tier's score, as typed in full.
+    expect(ranks.size).to.equal(1);
+  });
+
+  it('three words: the vocabulary alone, then the search', async () => {
+    const three = await page('honey harvest helper');
+    // All three words first, then the rows with some of them.
+    expect(three.titles).to.deep.equal(['Honey harvest helper', 'Honey harvest lead']);
+    expect(three.statements).to.deep.equal(['search_vocabulary', 'search_forward']);
   });
 });

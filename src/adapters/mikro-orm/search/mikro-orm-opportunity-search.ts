@@ -17,12 +17,15 @@ import { type SearchLimits, type SearchParams, searchParameters } from './search
 import { searchStatement } from './search-statement.js';
 import { RECENT_WINDOW } from './search-tiers.js';
 import { WALK_LIMIT } from './title-intersection.js';
-import { type NewestTitleMatches, oneClauseTier, TitlePostings } from './title-postings.js';
+import { type AnsweredTier, TitlePostings, tierBeforeCorrections } from './title-postings.js';
 import { type Expansions, NO_EXPANSIONS, queryTexts } from './tsquery-text.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary-statement.js';
 import {
+  type VocabularyIntersectionParams,
+  type VocabularyIntersectionRow,
   type VocabularyTitleParams,
   type VocabularyTitleRow,
+  vocabularyIntersectionStatement,
   vocabularyTitleStatement,
 } from './vocabulary-title-statement.js';
 
@@ -56,6 +59,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     readonly backward: PreparedStatement<SearchParams>;
     readonly vocabulary: PreparedStatement<VocabularyParams>;
     readonly vocabularyTitle: Record<'forward' | 'backward', PreparedStatement<VocabularyTitleParams>>;
+    readonly vocabularyIntersection: Record<'forward' | 'backward', PreparedStatement<VocabularyIntersectionParams>>;
   };
   private readonly titlePostings: TitlePostings;
 
@@ -74,6 +78,10 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       vocabularyTitle: {
         forward: vocabularyTitleStatement(db, 'forward'),
         backward: vocabularyTitleStatement(db, 'backward'),
+      },
+      vocabularyIntersection: {
+        forward: vocabularyIntersectionStatement(db, 'forward'),
+        backward: vocabularyIntersectionStatement(db, 'backward'),
       },
     };
     this.titlePostings = new TitlePostings(db, queries, limits.titleWalk);
@@ -103,7 +111,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
 
   /**
    * Completions of the word being typed, and corrections of unknown words within the typo rules.
-   * A one-clause query's title tier comes back from the same statement when no word may be a typo.
+   * The title tier of one or two clauses comes back from the same statement when no word may be a typo.
    */
   private async expand(request: SearchRequest): Promise<Expanded> {
     const { query } = request;
@@ -114,18 +122,31 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
       complete: wanted.map((term) => term.prefix),
       correct: wanted.map((term) => correctable(term.words[0] as string)),
     };
-    const tier = oneClauseTier(request, NO_EXPANSIONS, this.limits[request.mode]);
-    if (tier !== null) {
+    const direction = request.page.before ? 'backward' : 'forward';
+    const tier = tierBeforeCorrections(request, this.limits);
+    if (tier !== null && 'title' in tier) {
       const rows = await this.run<VocabularyTitleRow, VocabularyTitleParams>(
-        this.statements.vocabularyTitle[request.page.before ? 'backward' : 'forward'],
-        { ...vocabulary, typed: tier.words, ...tier.stretch },
+        this.statements.vocabularyTitle[direction],
+        {
+          ...vocabulary,
+          typed: tier.title.words,
+          ...tier.title.stretch,
+        },
       );
-      const [first] = rows;
-      const looked = rows.filter((row): row is VocabularyRow & VocabularyTitleRow => row.word !== null);
-      return { ...expansionsOf(looked), answered: first?.titled ? first : undefined };
+      return { ...expansionsOf(lookedUp(rows)), answered: rows[0]?.titled ? { title: rows[0] } : {} };
     }
-    if (wanted.length === 0) return { expansions: NO_EXPANSIONS, best: new Map() };
-    return expansionsOf(await this.run<VocabularyRow, VocabularyParams>(this.statements.vocabulary, vocabulary));
+    if (tier !== null) {
+      const { first, second, ...stretch } = tier.intersection.params;
+      const completing = query.clauses.findIndex((clause) => clause.alternatives.some((term) => term.prefix));
+      const rows = await this.run<VocabularyIntersectionRow, VocabularyIntersectionParams>(
+        this.statements.vocabularyIntersection[direction],
+        { ...vocabulary, first, second, ...stretch, completing: COMPLETING[completing] ?? 'none' },
+      );
+      return { ...expansionsOf(lookedUp(rows)), answered: rows[0]?.titled ? { intersection: rows[0] } : {} };
+    }
+    if (wanted.length === 0) return { expansions: NO_EXPANSIONS, best: new Map(), answered: {} };
+    const rows = await this.run<VocabularyRow, VocabularyParams>(this.statements.vocabulary, vocabulary);
+    return { ...expansionsOf(rows), answered: {} };
   }
 
   private run<R extends QueryResultRow, P>(statement: PreparedStatement<P>, params: P): Promise<R[]> {
@@ -138,10 +159,18 @@ interface Expanded {
   /** The most likely correction of each corrected word, for the suggestion. */
   readonly best: ReadonlyMap<string, string>;
   /** The title tier, when the vocabulary look-up answered it. */
-  readonly answered?: NewestTitleMatches;
+  readonly answered: AnsweredTier;
 }
 
-function expansionsOf(rows: readonly VocabularyRow[]): Expanded {
+/** Which clause has the word being typed, by index. */
+const COMPLETING = ['first', 'second'] as const;
+
+/** The rows of a merged statement that carry a looked-up word. */
+function lookedUp(rows: readonly (VocabularyTitleRow | VocabularyIntersectionRow)[]): VocabularyRow[] {
+  return rows.filter((row): row is VocabularyRow & typeof row => row.word !== null);
+}
+
+function expansionsOf(rows: readonly VocabularyRow[]): Omit<Expanded, 'answered'> {
   const completions = new Map<string, string[]>();
   const fixes = new Map<string, string[]>();
   const best = new Map<string, string>();

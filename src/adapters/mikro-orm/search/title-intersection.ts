@@ -1,5 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type PreparedStatement, prepare } from '../prepared-statement.js';
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Param, type PreparedStatement, prepare } from '../prepared-statement.js';
 import type { SearchDatabase } from './search-database.js';
 import { arrayOf, titleVector, toTsQuery } from './text-search.js';
 
@@ -69,78 +69,99 @@ export function titleIntersection(
   db: Kysely<SearchDatabase>,
   direction: 'forward' | 'backward',
 ): PreparedStatement<TitleIntersectionParams> {
+  return prepare<TitleIntersectionParams>(
+    (param) =>
+      titleIntersectionQuery(db, direction, param, {
+        first: arrayOf(param('first'), 'text'),
+        second: arrayOf(param('second'), 'text'),
+      }),
+    `search_intersection_${direction}`,
+  );
+}
+
+/** What `TitleIntersectionParams` says besides the clauses' words. */
+export type IntersectionStretchParams = Omit<TitleIntersectionParams, 'first' | 'second'>;
+
+/**
+ * The body of `titleIntersection` for words given as expressions, so that the vocabulary look-up
+ * can answer the tier in the same statement (vocabulary-title-statement.ts).
+ */
+export function titleIntersectionQuery(
+  db: Kysely<SearchDatabase>,
+  direction: 'forward' | 'backward',
+  param: Param<IntersectionStretchParams>,
+  words: { readonly first: Expression<string[]>; readonly second: Expression<string[]> },
+) {
   const order = direction === 'forward' ? 'desc' : 'asc';
   const past = direction === 'forward' ? '<' : '>';
-  return prepare<TitleIntersectionParams>((param) => {
-    const position = sql`(${param('createdAt')}::timestamptz, ${param('id')}::uuid)`;
-    const lexemesOf = (words: string[]) =>
-      sql<string[]>`tsvector_to_array(${titleVector(sql`array_to_string(${arrayOf(words, 'text')}, ' ')`)})`;
-    /** One clause's postings, merged in time order from the position, at most `walk` of them. */
-    const walk = (clause: 'l1' | 'l2'): RawBuilder<{ created_at: Date; opportunity_id: string }> => {
-      const branches = Array.from({ length: LEXEME_SLOTS }, (_, slot) => {
-        const lexeme = sql<string>`(select ${sql.ref(`lex.${clause}`)}[${sql.lit(slot + 1)}] from lex)`;
-        const scan = db
-          .selectFrom('search_title_posting as p')
-          .select(['p.created_at', 'p.opportunity_id'])
-          .where('p.lexeme', '=', lexeme)
-          .where(sql<boolean>`(p.created_at, p.opportunity_id) ${sql.raw(past)} ${position}`)
-          .orderBy('p.created_at', order)
-          .orderBy('p.opportunity_id', order);
-        return sql`(${scan})`;
-      });
-      return sql`(select created_at, opportunity_id from (${sql.join(branches, sql` union all `)}) u order by created_at ${sql.raw(order)}, opportunity_id ${sql.raw(order)} limit ${param('walk')})`;
-    };
-    const joined = sql`(select distinct on (a.created_at, a.opportunity_id) a.opportunity_id, a.created_at
+  const position = sql`(${param('createdAt')}::timestamptz, ${param('id')}::uuid)`;
+  const lexemesOf = (clause: Expression<string[]>) =>
+    sql<string[]>`tsvector_to_array(${titleVector(sql`array_to_string(${clause}, ' ')`)})`;
+  /** One clause's postings, merged in time order from the position, at most `walk` of them. */
+  const walk = (clause: 'l1' | 'l2'): RawBuilder<{ created_at: Date; opportunity_id: string }> => {
+    const branches = Array.from({ length: LEXEME_SLOTS }, (_, slot) => {
+      const lexeme = sql<string>`(select ${sql.ref(`lex.${clause}`)}[${sql.lit(slot + 1)}] from lex)`;
+      const scan = db
+        .selectFrom('search_title_posting as p')
+        .select(['p.created_at', 'p.opportunity_id'])
+        .where('p.lexeme', '=', lexeme)
+        .where(sql<boolean>`(p.created_at, p.opportunity_id) ${sql.raw(past)} ${position}`)
+        .orderBy('p.created_at', order)
+        .orderBy('p.opportunity_id', order);
+      return sql`(${scan})`;
+    });
+    return sql`(select created_at, opportunity_id from (${sql.join(branches, sql` union all `)}) u order by created_at ${sql.raw(order)}, opportunity_id ${sql.raw(order)} limit ${param('walk')})`;
+  };
+  const joined = sql`(select distinct on (a.created_at, a.opportunity_id) a.opportunity_id, a.created_at
         from ${walk('l1')} a join ${walk('l2')} b
           on a.created_at = b.created_at and a.opportunity_id = b.opportunity_id
         order by a.created_at ${sql.raw(order)}, a.opportunity_id ${sql.raw(order)}
         limit ${param('take')})`;
-    const slots = sql.lit(LEXEME_SLOTS);
-    // Where a walk was cut (its last allowed posting), if it was; the join saw nothing beyond
-    // the first cut. The other clause's postings past that cut tell whether matches may be missed.
-    const cutOf = (clause: 'l1' | 'l2') =>
-      sql<{
-        created_at: Date;
-        opportunity_id: string;
-      }>`(select * from ${walk(clause)} w offset ${param('walk')} - 1 limit 1)`;
-    return db
-      .with(
-        (cte) => cte('lex').materialized(),
-        (qc) => qc.selectNoFrom([lexemesOf(param('first')).as('l1'), lexemesOf(param('second')).as('l2')]),
-      )
-      .with(
-        (cte) => cte('j').materialized(),
-        (qc) =>
-          qc
-            .selectFrom(joined.as('j'))
-            .select([sql<string>`j.opportunity_id`.as('id'), sql<Date>`j.created_at`.as('created_at')]),
-      )
-      .with(
-        (cte) => cte('cut1').materialized(),
-        (qc) => qc.selectFrom(cutOf('l1').as('c')).selectAll(),
-      )
-      .with(
-        (cte) => cte('cut2').materialized(),
-        (qc) => qc.selectFrom(cutOf('l2').as('c')).selectAll(),
-      )
-      .selectNoFrom(({ selectFrom }) => {
-        const found = selectFrom('j').select(({ fn }) => fn.countAll<number>().as('n'));
-        const pastCut = (cut: 'cut1' | 'cut2', other: 'l1' | 'l2') =>
-          sql<boolean>`exists (select 1 from ${sql.table(cut)} c where exists (select 1 from search_title_posting p
+  const slots = sql.lit(LEXEME_SLOTS);
+  // Where a walk was cut (its last allowed posting), if it was; the join saw nothing beyond
+  // the first cut. The other clause's postings past that cut tell whether matches may be missed.
+  const cutOf = (clause: 'l1' | 'l2') =>
+    sql<{
+      created_at: Date;
+      opportunity_id: string;
+    }>`(select * from ${walk(clause)} w offset ${param('walk')} - 1 limit 1)`;
+  return db
+    .with(
+      (cte) => cte('lex').materialized(),
+      (qc) => qc.selectNoFrom([lexemesOf(words.first).as('l1'), lexemesOf(words.second).as('l2')]),
+    )
+    .with(
+      (cte) => cte('j').materialized(),
+      (qc) =>
+        qc
+          .selectFrom(joined.as('j'))
+          .select([sql<string>`j.opportunity_id`.as('id'), sql<Date>`j.created_at`.as('created_at')]),
+    )
+    .with(
+      (cte) => cte('cut1').materialized(),
+      (qc) => qc.selectFrom(cutOf('l1').as('c')).selectAll(),
+    )
+    .with(
+      (cte) => cte('cut2').materialized(),
+      (qc) => qc.selectFrom(cutOf('l2').as('c')).selectAll(),
+    )
+    .selectNoFrom(({ selectFrom }) => {
+      const found = selectFrom('j').select(({ fn }) => fn.countAll<number>().as('n'));
+      const pastCut = (cut: 'cut1' | 'cut2', other: 'l1' | 'l2') =>
+        sql<boolean>`exists (select 1 from ${sql.table(cut)} c where exists (select 1 from search_title_posting p
             where p.lexeme = any((select ${sql.ref(`lex.${other}`)} from lex)::text[])
               and (p.created_at, p.opportunity_id) ${sql.raw(past)} (c.created_at, c.opportunity_id)))`;
-        const bothCut = sql<boolean>`(exists (select 1 from cut1) and exists (select 1 from cut2))`;
-        const missing = sql<boolean>`(${bothCut} or ${pastCut('cut1', 'l2')} or ${pastCut('cut2', 'l1')})`;
-        // The typed words are unknown to the vocabulary, so a row has them only by a rare shared
-        // stem: a count through the GIN index is cheap. (An EXISTS would be planned as a sequential
-        // scan expected to stop early, and read every row when nothing matches.)
-        return [
-          sql<boolean>`(select cardinality(l1) between 1 and ${slots} and cardinality(l2) between 1 and ${slots} from lex)
+      const bothCut = sql<boolean>`(exists (select 1 from cut1) and exists (select 1 from cut2))`;
+      const missing = sql<boolean>`(${bothCut} or ${pastCut('cut1', 'l2')} or ${pastCut('cut2', 'l1')})`;
+      // The typed words are unknown to the vocabulary, so a row has them only by a rare shared
+      // stem: a count through the GIN index is cheap. (An EXISTS would be planned as a sequential
+      // scan expected to stop early, and read every row when nothing matches.)
+      return [
+        sql<boolean>`(select cardinality(l1) between 1 and ${slots} and cardinality(l2) between 1 and ${slots} from lex)
             and (${param('typed')} = '' or (select count(*) from opportunity o
               where o.search_vector @@ ${toTsQuery(sql<string>`nullif(${param('typed')}, '')`)}) = 0)`.as('fits'),
-          sql<string[]>`array(select id from j order by created_at ${sql.raw(order)}, id ${sql.raw(order)})`.as('ids'),
-          sql<boolean>`(${found}) < ${param('take')} and ${missing}`.as('inconclusive'),
-        ];
-      });
-  }, `search_intersection_${direction}`);
+        sql<string[]>`array(select id from j order by created_at ${sql.raw(order)}, id ${sql.raw(order)})`.as('ids'),
+        sql<boolean>`(${found}) < ${param('take')} and ${missing}`.as('inconclusive'),
+      ];
+    });
 }

@@ -1,117 +1,23 @@
-import { type Expression, type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { QueryResultRow } from 'pg';
 import type { PageRequest } from '../../../domain/opportunity/opportunity-repository.port.js';
 import type { SearchRequest } from '../../../domain/opportunity/search/opportunity-search.port.js';
 import type { SearchQuery } from '../../../domain/opportunity/search/search-query.js';
-import { type Param, type PreparedStatement, prepare } from '../prepared-statement.js';
+import type { PreparedStatement } from '../prepared-statement.js';
 import type { RoutedQueries } from '../routed-queries.js';
 import type { SearchDatabase } from './search-database.js';
 import { SCORE } from './search-scoring.js';
-import { arrayOf, titleVector } from './text-search.js';
-import { TitleIntersections } from './title-intersection-tier.js';
+import {
+  type NewestTitleMatches,
+  type NewestTitleMatchesParams,
+  newestTitleMatches,
+  type TitleStretchParams,
+} from './newest-title-matches.js';
+import type { SearchLimits } from './search-parameters.js';
+import type { TitleIntersection } from './title-intersection.js';
+import { type IntersectionAsk, intersectionAsk, TitleIntersections } from './title-intersection-tier.js';
 import { clauseWords, type TitleTier } from './title-tier.js';
-import type { Expansions, QueryTexts } from './tsquery-text.js';
-
-export interface NewestTitleMatchesParams {
-  /** Words of one clause (as typed, completions, corrections); folded and stemmed here. */
-  readonly words: string[];
-  /** How many of the newest matches make the tier (the cap, or the scan budget). */
-  readonly limit: number;
-  /** Return only the page's stretch of the tier when the tier is full (see `titleTier`). */
-  readonly slice: boolean;
-  /** The stretch: rows past this position (null: from the start) in the statement's direction. */
-  readonly createdAt: Date | null;
-  readonly id: string | null;
-  /** The stretch's length (0: nothing, the position is past the tier). */
-  readonly take: number;
-}
-
-export interface NewestTitleMatches {
-  /** How many matches make the tier (at most the limit). */
-  readonly total: number;
-  /** All of them, newest first, unless a stretch was asked for and the tier is full. */
-  readonly ids: string[] | null;
-  /** The stretch, when one was asked for and the tier is full. */
-  readonly stretch: string[] | null;
-}
-
-/**
- * The newest opportunities whose title has one of the words' lexemes: the title tier of a
- * one-clause query. Each lexeme's postings are read backwards along the primary key and stop at
- * the limit (an index-only scan of at most `limit` entries per lexeme, whatever the word's
- * frequency); the union is cut to the newest `limit`. `backward` takes the stretch before a
- * position (walking back towards the newest).
- */
-export function newestTitleMatches(
-  db: Kysely<SearchDatabase>,
-  direction: 'forward' | 'backward',
-): PreparedStatement<NewestTitleMatchesParams> {
-  return prepare<NewestTitleMatchesParams>(
-    (param) => newestTitleTier(db, direction, param, arrayOf(param('words'), 'text')),
-    `search_title_${direction}`,
-  );
-}
-
-/** The stretch of a title tier a statement returns: what `NewestTitleMatchesParams` says besides the words. */
-export type TitleStretchParams = Omit<NewestTitleMatchesParams, 'words'>;
-
-/**
- * The body of `newestTitleMatches` for words given as an expression, so that the vocabulary
- * look-up can answer the tier in the same statement (vocabulary-statement.ts).
- */
-export function newestTitleTier(
-  db: Kysely<SearchDatabase>,
-  direction: 'forward' | 'backward',
-  param: Param<TitleStretchParams>,
-  words: Expression<string[]>,
-) {
-  const text = sql<string>`array_to_string(${words}, ' ')`;
-  const lexemes = sql<string>`unnest(tsvector_to_array(${titleVector(text)}))`;
-  const newest = db
-    .selectFrom(lexemes.as('l'))
-    .crossJoinLateral((eb) =>
-      eb
-        .selectFrom('search_title_posting as p')
-        .select(['p.created_at', 'p.opportunity_id'])
-        .whereRef('p.lexeme', '=', sql.ref('l'))
-        .orderBy('p.created_at', 'desc')
-        .orderBy('p.opportunity_id', 'desc')
-        .limit(param('limit'))
-        .as('p'),
-    )
-    .select(['p.opportunity_id', 'p.created_at'])
-    .distinct()
-    .orderBy('p.created_at', 'desc')
-    .orderBy('p.opportunity_id', 'desc')
-    .limit(param('limit'));
-  const forward = direction === 'forward';
-  const order = forward ? 'desc' : 'asc';
-  return db
-    .with('n', () => newest)
-    .selectNoFrom((eb) => {
-      const total = eb.selectFrom('n').select(eb.fn.countAll<number>().as('c'));
-      const full = sql<boolean>`${param('slice')}::boolean and (${total}) >= ${param('limit')}`;
-      const all = eb.selectFrom('n').select('n.opportunity_id');
-      const stretch = eb
-        .selectFrom('n')
-        .select('n.opportunity_id')
-        .where((w) => {
-          const at = sql`${param('createdAt')}::timestamptz`;
-          const position = sql`(${at}, ${param('id')}::uuid)`;
-          const row = sql`(${w.ref('n.created_at')}, ${w.ref('n.opportunity_id')})`;
-          const past = sql<boolean>`${row} ${sql.raw(forward ? '<' : '>')} ${position}`;
-          return w.or([w(at, 'is', null), past]);
-        })
-        .orderBy('n.created_at', order)
-        .orderBy('n.opportunity_id', order)
-        .limit(param('take'));
-      return [
-        sql<number>`${total}::int`.as('total'),
-        sql<string[] | null>`case when ${full} then null else array(${all}) end`.as('ids'),
-        sql<string[] | null>`case when ${full} then array(${stretch}) end`.as('stretch'),
-      ];
-    });
-}
+import { type Expansions, NO_EXPANSIONS, type QueryTexts } from './tsquery-text.js';
 
 /**
  * The words whose title postings answer the title tier of a one-clause query, or null when the
@@ -174,15 +80,16 @@ export class TitlePostings {
     expansions: Expansions,
     texts: QueryTexts,
     limits: SearchModeLimits,
-    answered?: NewestTitleMatches,
+    answered: AnsweredTier = {},
   ): Promise<TitleTier> {
-    if (request.query.clauses.length === 2) {
-      const filtered = isFiltered(request);
-      return filtered ? { ids: null } : this.intersections.titleTier(request.query, request.page, expansions, texts);
+    const { query, page } = request;
+    if (query.clauses.length === 2) {
+      if (isFiltered(request)) return { ids: null };
+      return this.intersections.titleTier(query, page, expansions, texts, answered.intersection);
     }
     const asked = oneClauseTier(request, expansions, limits);
     if (asked === null) return { ids: null };
-    const tier = answered !== undefined && !asked.corrected ? answered : await this.read(request, asked);
+    const tier = answered.title !== undefined && !asked.corrected ? answered.title : await this.read(request, asked);
     if (tier?.stretch) return { ids: tier.stretch, cap: tier.stretch.length };
     return { ids: tier?.ids ?? [] };
   }
@@ -196,6 +103,30 @@ export class TitlePostings {
     });
     return tier;
   }
+}
+
+/** The title tier as the vocabulary look-up read it, for the words as typed and completed. */
+export interface AnsweredTier {
+  readonly title?: NewestTitleMatches;
+  readonly intersection?: TitleIntersection;
+}
+
+/**
+ * What the vocabulary look-up may read in the same statement: the title tier for the words as
+ * typed and completed (right whenever no word turns out to be corrected). Null: nothing to read.
+ */
+export function tierBeforeCorrections(
+  request: SearchRequest,
+  limits: SearchLimits,
+): { readonly title: OneClauseTier } | { readonly intersection: IntersectionAsk } | null {
+  const { query, page } = request;
+  if (query.clauses.length === 2) {
+    if (isFiltered(request)) return null;
+    const ask = intersectionAsk(query, page, NO_EXPANSIONS, { exact: [] }, limits.titleWalk);
+    return ask === null ? null : { intersection: ask };
+  }
+  const title = oneClauseTier(request, NO_EXPANSIONS, limits[request.mode]);
+  return title === null ? null : { title };
 }
 
 export interface SearchModeLimits {

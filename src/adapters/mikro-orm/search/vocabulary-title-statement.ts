@@ -1,57 +1,98 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { QueryResultRow } from 'pg';
 import { type PreparedStatement, prepare } from '../prepared-statement.js';
 import type { SearchDatabase } from './search-database.js';
 import { arrayOf } from './text-search.js';
-import { newestTitleTier, type TitleStretchParams } from './title-postings.js';
+import {
+  type IntersectionStretchParams,
+  type TitleIntersection,
+  titleIntersectionQuery,
+} from './title-intersection.js';
+import { newestTitleTier, type NewestTitleMatches, type TitleStretchParams } from './newest-title-matches.js';
 import { vocabularyLookUp, type VocabularyParams } from './vocabulary-statement.js';
 
-export interface VocabularyTitleParams extends VocabularyParams, TitleStretchParams {
-  /** The one clause's words as typed, whose title tier is wanted (empty: none is). */
-  readonly typed: readonly string[];
-}
-
 /**
+ * The vocabulary look-up of a query and its title tier in one statement: one round trip less for
+ * most searches of one or two words, where the round trips cost the service more than the
+ * statements cost PostgreSQL. The tier's words are the typed words and the completions of the
+ * word being typed, so it is answered only when no word may be a typo (known words, words with
+ * completions, or no near-enough known word): which near word is a correction is the domain's
+ * typo rules, applied in the service, which then asks the title postings itself.
+ *
  * One row per looked-up word (its columns null when no word was looked up), each carrying the
- * title tier: `titled` tells whether the tier was answered here.
+ * tier; `titled` tells whether the tier was answered here.
  */
-export interface VocabularyTitleRow extends QueryResultRow {
+interface VocabularyColumns extends QueryResultRow {
   readonly word: string | null;
   readonly folded: string | null;
   readonly known: boolean | null;
   readonly completions: string[] | null;
   readonly candidates: string[] | null;
   readonly titled: boolean;
-  readonly total: number;
-  readonly ids: string[] | null;
-  readonly stretch: string[] | null;
 }
 
-/**
- * The vocabulary look-up of a one-clause query and its title tier in one statement: one round
- * trip less for most one-word searches, where the round trips cost the service more than the
- * statements cost PostgreSQL. The tier's words are the typed words and their completions, so it
- * is answered only when no word may be a typo (known words, words with completions, or no
- * near-enough known word): which near word is a correction is the domain's typo rules, applied
- * in the service, which then asks the title postings itself (title-postings.ts).
- */
+export interface VocabularyTitleParams extends VocabularyParams, TitleStretchParams {
+  /** The one clause's words as typed, whose title tier is wanted (empty: none is). */
+  readonly typed: readonly string[];
+}
+
+export type VocabularyTitleRow = VocabularyColumns & NewestTitleMatches;
+
+export interface VocabularyIntersectionParams extends VocabularyParams, IntersectionStretchParams {
+  /** Each clause's words as typed. */
+  readonly first: readonly string[];
+  readonly second: readonly string[];
+  /** Which clause has the word being typed: the completions (of that word only) join its words. */
+  readonly completing: 'first' | 'second' | 'none';
+}
+
+export type VocabularyIntersectionRow = VocabularyColumns & TitleIntersection;
+
+/** A word that may be a typo: unknown, nothing starts with it, and some known word is near it. */
+const NO_TYPO = sql<boolean>`not exists (select from "v" where not "v"."known" and cardinality("v"."completions") = 0 and cardinality("v"."candidates") > 0)`;
+
+/** The words as typed, with the completions when `completed`; none unless `titled`. */
+function tierWords(titled: RawBuilder<boolean>, typed: RawBuilder<string[]>, completed: RawBuilder<boolean>) {
+  return sql<
+    string[]
+  >`case when ${titled} then array(select unnest(${typed}) union all select unnest("v"."completions") from "v" where ${completed}) else '{}' end`;
+}
+
+const VOCABULARY_COLUMNS = ['v.word', 'v.folded', 'v.known', 'v.completions', 'v.candidates'] as const;
+
+/** A one-clause query: the vocabulary and the newest title matches (title-postings.ts). */
 export function vocabularyTitleStatement(
   db: Kysely<SearchDatabase>,
   direction: 'forward' | 'backward',
 ): PreparedStatement<VocabularyTitleParams> {
   return prepare<VocabularyTitleParams>((param) => {
     const typed = arrayOf(param('typed'), 'text');
-    const vocabulary = db.with('v', () => vocabularyLookUp(db, param));
-    // A word that may be a typo: unknown, nothing starts with it, and some known word is near it.
-    const typo = sql`select from "v" where not "v"."known" and cardinality("v"."completions") = 0 and cardinality("v"."candidates") > 0`;
-    const titled = sql<boolean>`cardinality(${typed}) > 0 and not exists (${typo})`;
-    const words = sql<
-      string[]
-    >`case when ${titled} then array(select unnest(${typed}) union all select unnest("v"."completions") from "v") else '{}' end`;
-    return vocabulary
+    const titled = sql<boolean>`cardinality(${typed}) > 0 and ${NO_TYPO}`;
+    const words = tierWords(titled, typed, sql<boolean>`true`);
+    return db
+      .with('v', () => vocabularyLookUp(db, param))
       .selectFrom(newestTitleTier(db, direction, param, words).as('t'))
       .leftJoin('v', (join) => join.onTrue())
-      .select(['v.word', 'v.folded', 'v.known', 'v.completions', 'v.candidates', 't.total', 't.ids', 't.stretch'])
+      .select([...VOCABULARY_COLUMNS, 't.total', 't.ids', 't.stretch'])
       .select(titled.as('titled'));
   }, `search_vocabulary_title_${direction}`);
+}
+
+/** A two-clause query: the vocabulary and the title postings' intersection (title-intersection.ts). */
+export function vocabularyIntersectionStatement(
+  db: Kysely<SearchDatabase>,
+  direction: 'forward' | 'backward',
+): PreparedStatement<VocabularyIntersectionParams> {
+  return prepare<VocabularyIntersectionParams>((param) => {
+    const completing = sql<string>`${param('completing')}::text`;
+    const clause = (name: 'first' | 'second') =>
+      tierWords(NO_TYPO, arrayOf(param(name), 'text'), sql<boolean>`${completing} = ${sql.lit(name)}`);
+    const tier = titleIntersectionQuery(db, direction, param, { first: clause('first'), second: clause('second') });
+    return db
+      .with('v', () => vocabularyLookUp(db, param))
+      .selectFrom(tier.as('t'))
+      .leftJoin('v', (join) => join.onTrue())
+      .select([...VOCABULARY_COLUMNS, 't.fits', 't.ids', 't.inconclusive'])
+      .select(NO_TYPO.as('titled'));
+  }, `search_vocabulary_intersection_${direction}`);
 }
