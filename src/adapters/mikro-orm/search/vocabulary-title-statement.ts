@@ -48,7 +48,10 @@ export interface VocabularyIntersectionParams extends VocabularyParams, Intersec
 
 export type VocabularyIntersectionRow = VocabularyColumns & TitleIntersection;
 
-/** A word that may be a typo: unknown, nothing starts with it, and some known word is near it. */
+/**
+ * No looked-up word may be a typo. One may be when it is unknown, no known word starts with it,
+ * and some known word is near it: the typo rules then decide its corrections, in the service.
+ */
 const NO_TYPO = sql<boolean>`not exists (select from "v" where not "v"."known" and cardinality("v"."completions") = 0 and cardinality("v"."candidates") > 0)`;
 
 /** The words as typed, with the completions when `completed`; none unless `titled`. */
@@ -60,7 +63,7 @@ function tierWords(titled: RawBuilder<boolean>, typed: RawBuilder<string[]>, com
 
 const VOCABULARY_COLUMNS = ['v.word', 'v.folded', 'v.known', 'v.completions', 'v.candidates'] as const;
 
-/** A one-clause query: the vocabulary and the newest title matches (title-postings.ts). */
+/** A one-clause query: the vocabulary and the newest title matches (newest-title-matches.ts). */
 export function vocabularyTitleStatement(
   db: Kysely<SearchDatabase>,
   direction: 'forward' | 'backward',
