@@ -84,7 +84,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
         backward: vocabularyIntersectionStatement(db, 'backward'),
       },
     };
-    this.titlePostings = new TitlePostings(db, queries, limits.titleWalk);
+    this.titlePostings = new TitlePostings(db, queries);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {
@@ -93,8 +93,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best, answered } = await this.expand(request);
     const texts = queryTexts(query, expansions);
-    const limits = this.limits[request.mode];
-    const titleTier = await this.titlePostings.titleTier(request, expansions, texts, limits, answered);
+    const titleTier = await this.titlePostings.titleTier(request, expansions, texts, this.limits, answered);
     const rows = await this.run<SearchRow, SearchParams>(
       this.statements[page.before ? 'backward' : 'forward'],
       searchParameters(request, texts, this.limits, titleTier),

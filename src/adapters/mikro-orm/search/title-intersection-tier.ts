@@ -37,8 +37,6 @@ export class TitleIntersections {
   constructor(
     db: Kysely<SearchDatabase>,
     private readonly queries: RoutedQueries,
-    /** Postings per clause a request may read (WALK_LIMIT in production). */
-    private readonly walk: number,
   ) {
     this.statements = { forward: titleIntersection(db, 'forward'), backward: titleIntersection(db, 'backward') };
   }
@@ -47,15 +45,7 @@ export class TitleIntersections {
    * `answered`: the intersection as the vocabulary look-up already read it for the words as typed
    * and completed, which holds when no word was corrected.
    */
-  async titleTier(
-    query: SearchQuery,
-    page: PageRequest,
-    expansions: Expansions,
-    texts: Pick<QueryTexts, 'exact'>,
-    answered?: TitleIntersection,
-  ): Promise<TitleTier> {
-    const ask = intersectionAsk(query, page, expansions, texts, this.walk);
-    if (ask === null) return { ids: null };
+  async titleTier(ask: IntersectionAsk, answered?: TitleIntersection): Promise<TitleTier> {
     const found = answered !== undefined && !ask.corrected ? answered : await this.run(ask.direction, ask.params);
     return tierOf(ask, found);
   }
@@ -78,7 +68,10 @@ export interface IntersectionAsk {
   readonly backward: boolean;
 }
 
-/** Null: the GIN path answers the title tier (a phrase, or a cursor this tier did not make). */
+/**
+ * Null: the GIN path answers the title tier (a phrase, or a cursor this tier did not make). `walk`:
+ * postings per clause a request may read (WALK_LIMIT in production).
+ */
 export function intersectionAsk(
   query: SearchQuery,
   page: PageRequest,

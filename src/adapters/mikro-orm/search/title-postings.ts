@@ -61,35 +61,32 @@ export class TitlePostings {
   constructor(
     db: Kysely<SearchDatabase>,
     private readonly queries: RoutedQueries,
-    titleWalk: number,
   ) {
     this.statements = { forward: newestTitleMatches(db, 'forward'), backward: newestTitleMatches(db, 'backward') };
-    this.intersections = new TitleIntersections(db, queries, titleWalk);
+    this.intersections = new TitleIntersections(db, queries);
   }
 
   /**
-   * The title tier of a one-clause query: its newest matches, enough for the cap (for the scan
-   * budget when filters may reject some). When they fill the cap and all score the same, the tier
-   * is ranked in the postings' order and no other tier has candidates: the search then needs only
-   * the page's stretch of it, so a page costs its own rows, not the cap's. `answered`: the tier as
-   * the vocabulary look-up already read it for the words as typed and completed, which holds when
-   * no word was corrected.
+   * The title tier of a one- or two-clause query from the postings. One clause: its newest
+   * matches, enough for the cap (for the scan budget when filters may reject some). When they fill
+   * the cap and all score the same, the tier is ranked in the postings' order and no other tier has
+   * candidates: the search then needs only the page's stretch of it, so a page costs its own rows,
+   * not the cap's. Two clauses: title-intersection-tier.ts. `answered`: the tier as the vocabulary
+   * look-up already read it for the words as typed and completed, which holds when no word was
+   * corrected.
    */
   async titleTier(
     request: SearchRequest,
     expansions: Expansions,
     texts: QueryTexts,
-    limits: SearchModeLimits,
+    limits: SearchLimits,
     answered: AnsweredTier = {},
   ): Promise<TitleTier> {
-    const { query, page } = request;
-    if (query.clauses.length === 2) {
-      if (isFiltered(request)) return { ids: null };
-      return this.intersections.titleTier(query, page, expansions, texts, answered.intersection);
-    }
-    const asked = oneClauseTier(request, expansions, limits);
-    if (asked === null) return { ids: null };
-    const tier = answered.title !== undefined && !asked.corrected ? answered.title : await this.read(request, asked);
+    const ask = titleTierAsk(request, expansions, texts, limits);
+    if (ask === null) return { ids: null };
+    if ('intersection' in ask) return this.intersections.titleTier(ask.intersection, answered.intersection);
+    const { title } = ask;
+    const tier = answered.title !== undefined && !title.corrected ? answered.title : await this.read(request, title);
     if (tier?.stretch) return { ids: tier.stretch, cap: tier.stretch.length };
     return { ids: tier?.ids ?? [] };
   }
@@ -111,27 +108,35 @@ export interface AnsweredTier {
   readonly intersection?: TitleIntersection;
 }
 
+/** What a query asks of the title postings (null: its title tier reads the GIN index). */
+export type TitleTierAsk = { readonly title: OneClauseTier } | { readonly intersection: IntersectionAsk } | null;
+
 /**
- * What the vocabulary look-up may read in the same statement: the title tier for the words as
- * typed and completed (right whenever no word turns out to be corrected). Null: nothing to read.
+ * One clause: its newest title matches; two clauses without filters or exclusions: the postings'
+ * intersection; anything else (three words, a phrase): nothing.
  */
-export function tierBeforeCorrections(
+function titleTierAsk(
   request: SearchRequest,
+  expansions: Expansions,
+  texts: Pick<QueryTexts, 'exact'>,
   limits: SearchLimits,
-): { readonly title: OneClauseTier } | { readonly intersection: IntersectionAsk } | null {
+): TitleTierAsk {
   const { query, page } = request;
   if (query.clauses.length === 2) {
     if (isFiltered(request)) return null;
-    const ask = intersectionAsk(query, page, NO_EXPANSIONS, { exact: [] }, limits.titleWalk);
+    const ask = intersectionAsk(query, page, expansions, texts, limits.titleWalk);
     return ask === null ? null : { intersection: ask };
   }
-  const title = oneClauseTier(request, NO_EXPANSIONS, limits[request.mode]);
+  const title = oneClauseTier(request, expansions, limits[request.mode]);
   return title === null ? null : { title };
 }
 
-export interface SearchModeLimits {
-  readonly candidates: number;
-  readonly scanBudget: number;
+/**
+ * What the vocabulary look-up may read in the same statement: the title tier for the words as
+ * typed and completed (right whenever no word turns out to be corrected).
+ */
+export function tierBeforeCorrections(request: SearchRequest, limits: SearchLimits): TitleTierAsk {
+  return titleTierAsk(request, NO_EXPANSIONS, { exact: [] }, limits);
 }
 
 /** What a one-clause query asks of the title postings. */
@@ -146,10 +151,10 @@ function isFiltered(request: SearchRequest): boolean {
 }
 
 /** The title postings' part of a one-clause query (null: its title tier reads the GIN index). */
-export function oneClauseTier(
+function oneClauseTier(
   request: SearchRequest,
   expansions: Expansions,
-  limits: SearchModeLimits,
+  limits: SearchLimits['full'],
 ): OneClauseTier | null {
   const clause = titlePostingWords(request.query, expansions);
   if (clause === null) return null;

@@ -32,7 +32,7 @@ interface VocabularyColumns extends QueryResultRow {
 }
 
 export interface VocabularyTitleParams extends VocabularyParams, TitleStretchParams {
-  /** The one clause's words as typed, whose title tier is wanted (empty: none is). */
+  /** The one clause's words as typed. */
   readonly typed: readonly string[];
 }
 
@@ -54,11 +54,11 @@ export type VocabularyIntersectionRow = VocabularyColumns & TitleIntersection;
  */
 const NO_TYPO = sql<boolean>`not exists (select from "v" where not "v"."known" and cardinality("v"."completions") = 0 and cardinality("v"."candidates") > 0)`;
 
-/** The words as typed, with the completions when `completed`; none unless `titled`. */
-function tierWords(titled: RawBuilder<boolean>, typed: RawBuilder<string[]>, completed: RawBuilder<boolean>) {
+/** The words as typed, with the completions when `completed`; none when a word may be a typo. */
+function tierWords(typed: RawBuilder<string[]>, completed: RawBuilder<boolean>) {
   return sql<
     string[]
-  >`case when ${titled} then array(select unnest(${typed}) union all select unnest("v"."completions") from "v" where ${completed}) else '{}' end`;
+  >`case when ${NO_TYPO} then array(select unnest(${typed}) union all select unnest("v"."completions") from "v" where ${completed}) else '{}' end`;
 }
 
 const VOCABULARY_COLUMNS = ['v.word', 'v.folded', 'v.known', 'v.completions', 'v.candidates'] as const;
@@ -69,15 +69,13 @@ export function vocabularyTitleStatement(
   direction: 'forward' | 'backward',
 ): PreparedStatement<VocabularyTitleParams> {
   return prepare<VocabularyTitleParams>((param) => {
-    const typed = arrayOf(param('typed'), 'text');
-    const titled = sql<boolean>`cardinality(${typed}) > 0 and ${NO_TYPO}`;
-    const words = tierWords(titled, typed, sql<boolean>`true`);
+    const words = tierWords(arrayOf(param('typed'), 'text'), sql<boolean>`true`);
     return db
       .with('v', () => vocabularyLookUp(db, param))
       .selectFrom(newestTitleTier(db, direction, param, words).as('t'))
       .leftJoin('v', (join) => join.onTrue())
       .select([...VOCABULARY_COLUMNS, 't.total', 't.ids', 't.stretch'])
-      .select(titled.as('titled'));
+      .select(NO_TYPO.as('titled'));
   }, `search_vocabulary_title_${direction}`);
 }
 
@@ -89,7 +87,7 @@ export function vocabularyIntersectionStatement(
   return prepare<VocabularyIntersectionParams>((param) => {
     const completing = sql<string>`${param('completing')}::text`;
     const clause = (name: 'first' | 'second') =>
-      tierWords(NO_TYPO, arrayOf(param(name), 'text'), sql<boolean>`${completing} = ${sql.lit(name)}`);
+      tierWords(arrayOf(param(name), 'text'), sql<boolean>`${completing} = ${sql.lit(name)}`);
     const tier = titleIntersectionQuery(db, direction, param, { first: clause('first'), second: clause('second') });
     return db
       .with('v', () => vocabularyLookUp(db, param))
