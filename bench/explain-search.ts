@@ -31,7 +31,7 @@ if (!url) throw new Error('Pass --database-url (or set DATABASE_URL)');
 const queries = options.queries?.split(',') ?? SEARCH_CLASSES.map((searchClass) => searchClass.query);
 
 // One connection, planned as the service's pools plan (generic plans of prepared statements).
-const client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan' });
+const client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan -c jit=off' });
 await client.connect();
 const plans: string[] = [];
 client.on('notice', (notice) => {

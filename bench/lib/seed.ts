@@ -1,4 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import wordListPath from 'word-list';
+import {
+  PREFIX_LENGTH,
+  SHORTEST_CORRECTION,
+  STORED_DELETES,
+} from '../../src/adapters/mikro-orm/search/vocabulary-variants.entity-schema.js';
 
 /** Twenty categories, spread uniformly. */
 // prettier-ignore
@@ -75,6 +82,20 @@ const TAGS = [
 /** The search scenario's two-word query: a field and a role that also occur as a phrase in titles. */
 export const SEARCH_QUERY = 'python mentor';
 
+/**
+ * A vocabulary of a real corpus's size: each description ends with two words drawn uniformly from
+ * an English word list (274,000 words), so a million rows hold nearly all of them, as a million
+ * texts written by people would hold hundreds of thousands of distinct words. Typo corrections and
+ * completions then search a vocabulary of that size, not the few hundred words of the lists above.
+ * The words of the search scenarios' classes are left out, so their match counts stay as designed.
+ */
+async function englishWords(): Promise<string[]> {
+  const reserved = /^(sommelier|python|mentor)/;
+  return (await readFile(wordListPath, 'utf8'))
+    .split('\n')
+    .filter((word) => /^[a-z]{2,40}$/.test(word) && !reserved.test(word));
+}
+
 const literal = (words: readonly string[]): string =>
   `array[${words.map((w) => `'${w.replaceAll("'", "''")}'`).join(',')}]`;
 /** `pick(words)` is a uniformly random element, drawn per row. */
@@ -99,7 +120,9 @@ function seedSql(): string {
           || ' ' || ${pick(NOUNS)} || '. You will ' || ${pick(VERBS)} || ' ' || ${pick(NOUNS)} || ' with our '
           || ${pick(TEAMS)} || ' team in ' || ${pick(CITIES)} || '. ' || ${pick(CLOSINGS)}
           -- a rare word (about 60 rows per million) for the rare-word search class
-          || case when random() < 0.00006 then ' A sommelier will train you.' else '' end as description,
+          || case when random() < 0.00006 then ' A sommelier will train you.' else '' end
+          || ' Also: ' || ($2::text[])[1 + floor(random() * cardinality($2::text[]))::int]
+          || ' ' || ($2::text[])[1 + floor(random() * cardinality($2::text[]))::int] || '.' as description,
         ${pick(CATEGORIES)} as category,
         ${pick(CITIES)} as city,
         floor(random() * ${tagCount})::int as t1,
@@ -124,6 +147,8 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
   );
   const postings = (await client.query("select to_regclass('search_title_posting') is not null as present")).rows[0]
     ?.present as boolean;
+  const variants = (await client.query("select to_regclass('search_vocabulary_variant') is not null as present"))
+    .rows[0]?.present as boolean;
   await client.query("set maintenance_work_mem = '256MB'");
   await client.query('select setseed(0.42)');
   await client.query('begin');
@@ -131,11 +156,20 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
     for (const index of indexes.rows) await client.query(`drop index "${index.indexname}"`);
     // The search vocabulary trigger works row by row; one pass afterwards is much faster.
     await client.query('alter table opportunity disable trigger user');
-    await client.query(seedSql(), [rows]);
+    await client.query(seedSql(), [rows, await englishWords()]);
     await client.query('alter table opportunity enable trigger user');
+    // The vocabulary's own trigger (typo variants) too, when the build has it: variants in one pass.
+    await client.query('alter table search_vocabulary disable trigger user');
     await client.query(`insert into search_vocabulary (word)
       select distinct w from opportunity o, opportunity_vocabulary_words(o.title, o.tags, o.description) as w
       on conflict do nothing`);
+    await client.query('alter table search_vocabulary enable trigger user');
+    if (variants) {
+      await client.query(`insert into search_vocabulary_variant (variant, prefix)
+        select v, p.prefix from (select distinct left(word, ${PREFIX_LENGTH}) as prefix from search_vocabulary
+          where length(word) >= ${SHORTEST_CORRECTION}) as p, search_vocabulary_variants(p.prefix, ${STORED_DELETES}) as v
+        order by 1, 2`);
+    }
     // The title postings' trigger too; in key order, the primary key fills like an append. An
     // older build under comparison (`--service-entry`) may predate the table.
     if (postings) {
@@ -153,6 +187,7 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
   await client.query('vacuum analyze opportunity');
   await client.query('vacuum analyze search_vocabulary');
   if (postings) await client.query('vacuum analyze search_title_posting');
+  if (variants) await client.query('vacuum analyze search_vocabulary_variant');
 }
 
 /** What the scenarios need from the seeded data. */

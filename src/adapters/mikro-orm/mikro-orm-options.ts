@@ -4,6 +4,7 @@ import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
 import { OpportunityFold, OpportunityVocabularyWords, SearchVocabularySchema } from './search/search-entity-schema.js';
+import { SearchVocabularyVariantSchema, SearchVocabularyVariants } from './search/vocabulary-variants.entity-schema.js';
 import { SearchTitlePostingSchema } from './search/title-postings.entity-schema.js';
 
 export interface DatabaseSettings {
@@ -30,8 +31,14 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
     replicas: (settings.replicaUrls ?? []).map((clientUrl, index) => ({ name: `replica-${index + 1}`, clientUrl })),
     // The ORM would pick a replica at random, healthy or not: reads are routed by ReplicaSet instead.
     preferReadReplicas: false,
-    entities: [OpportunitySchema, IdempotencyKeySchema, SearchVocabularySchema, SearchTitlePostingSchema],
-    routines: [OpportunityTagsText, OpportunityFold, OpportunityVocabularyWords],
+    entities: [
+      OpportunitySchema,
+      IdempotencyKeySchema,
+      SearchVocabularySchema,
+      SearchVocabularyVariantSchema,
+      SearchTitlePostingSchema,
+    ],
+    routines: [OpportunityTagsText, OpportunityFold, OpportunityVocabularyWords, SearchVocabularyVariants],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,
@@ -54,7 +61,10 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       // PostgreSQL re-plans the search's on every execution (its parameters switch whole branches
       // off, so each custom plan looks cheaper than the generic one), and planning that statement
       // costs more CPU than running it for a rare word or a prefix: plan once per connection.
-      options: '-c plan_cache_mode=force_generic_plan',
+      // No JIT: every statement here is bounded by design (milliseconds), while a generic plan's
+      // estimates (parameters unknown, a thousand rows per set-returning call) can pass
+      // jit_above_cost and make each execution pay tens to hundreds of milliseconds of compiling.
+      options: '-c plan_cache_mode=force_generic_plan -c jit=off',
       // pg-pool applies this both to opening a connection and to waiting for a free one.
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
       ...(settings.queryTimeoutMs === undefined ? {} : { query_timeout: settings.queryTimeoutMs }),

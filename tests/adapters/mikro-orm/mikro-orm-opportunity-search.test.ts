@@ -10,7 +10,9 @@ let orm: MikroORM | undefined;
 opportunitySearchContract('MikroORM on PostgreSQL', () => ({
   fresh: async () => {
     orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
-    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_title_posting');
+    await orm.em
+      .getConnection()
+      .execute('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     return { repository: new MikroOrmOpportunityRepository(orm), search: new MikroOrmOpportunitySearch(orm) };
   },
   close: async () => {

@@ -142,7 +142,9 @@ describe('Search quality: judged queries on a fixed corpus (PostgreSQL)', () => 
 
   before(async () => {
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
-    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_title_posting');
+    await orm.em
+      .getConnection()
+      .execute('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     const repository = new MikroOrmOpportunityRepository(orm);
     for (const [index, [title, description, extra]] of CORPUS.entries()) {
       await repository.add(

@@ -47,7 +47,7 @@ describe('Search: what the recent window keeps (PostgreSQL)', () => {
 
   before(async () => {
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
-    await rows('truncate opportunity, search_vocabulary, search_title_posting');
+    await rows('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     const repository = new MikroOrmOpportunityRepository(orm);
     // 60 rows, one in ten with both words in its title: 6 matches overflow the cap of 4, and the
     // newest 40 rows (the window) hold 4 of them.
@@ -57,7 +57,7 @@ describe('Search: what the recent window keeps (PostgreSQL)', () => {
     }
   });
   after(async () => {
-    await rows('truncate opportunity, search_vocabulary, search_title_posting');
+    await rows('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     await orm.close();
   });
 

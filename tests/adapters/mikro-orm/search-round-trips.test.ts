@@ -48,7 +48,9 @@ describe('Search round trips: one or two words ask the vocabulary and the title 
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     queries = new RecordingQueries(orm);
     search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, SMALL_SEARCH_LIMITS, queries));
-    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_title_posting');
+    await orm.em
+      .getConnection()
+      .execute('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     const repository = new MikroOrmOpportunityRepository(orm);
     // Six titles for a cap of four: a page is its stretch of a full title tier.
     for (const [title, minutesAgo] of BEEKEEPERS) {

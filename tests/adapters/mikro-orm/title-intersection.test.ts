@@ -48,12 +48,13 @@ describe('Title intersection: the two-word title tier read in time order (Postgr
   before(async () => {
     const url = await testDatabaseUrl();
     orm = await MikroORM.init(mikroOrmOptions({ url }));
-    client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan' });
+    client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan -c jit=off' });
     await client.connect();
     // Postings as the triggers write them, enough of them for PostgreSQL to plan as at scale: 9,000
     // titles a second apart, "python" in two of three, "mentor" in two of three (both in one of
     // three), and 27,000 postings of 300 other words.
-    await orm.em.getConnection().execute(`truncate opportunity, search_vocabulary, search_title_posting;
+    await orm.em.getConnection()
+      .execute(`truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting;
       insert into search_title_posting (lexeme, created_at, opportunity_id)
         select lexeme, timestamptz '2026-01-01' + make_interval(secs => i), md5(i::text)::uuid
         from generate_series(1, 9000) as i,
@@ -138,7 +139,7 @@ describe('Title intersection: the two-word title tier read in time order (Postgr
       expect(await run({ ...params, typed: "'pyhton'" })).to.include({ fits: false });
       expect(await run({ ...params, typed: "'pythn' | 'mentr'" })).to.include({ fits: true });
     } finally {
-      await orm.em.getConnection().execute('truncate opportunity, search_vocabulary');
+      await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_vocabulary_variant');
     }
   });
 });

@@ -32,7 +32,7 @@ describe('Title postings: the title tier newest first (PostgreSQL)', () => {
     repository = new MikroOrmOpportunityRepository(orm);
     search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, LIMITS));
   });
-  beforeEach(() => rows('truncate opportunity, search_vocabulary, search_title_posting'));
+  beforeEach(() => rows('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting'));
   after(async () => orm.close());
 
   it('follow every insert, title edit and delete', async () => {

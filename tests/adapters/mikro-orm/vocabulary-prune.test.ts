@@ -22,7 +22,7 @@ describe('Search vocabulary prune (PostgreSQL)', () => {
     repository = new MikroOrmOpportunityRepository(orm);
   });
   beforeEach(async () => {
-    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary');
+    await orm.em.getConnection().execute('truncate opportunity, search_vocabulary, search_vocabulary_variant');
   });
   after(async () => orm.close());
 
@@ -46,6 +46,12 @@ describe('Search vocabulary prune (PostgreSQL)', () => {
     expect(removed).to.equal(gone.length);
     // Still in a row; "mentoring" shares its stem with "mentor"; "the" is a stop word with no stem.
     expect(words).to.include.members(['mentor', 'wanted', 'garden', 'zqxjkv', 'mentoring', 'evenings', 'plant', 'the']);
+    // Typo corrections forget the pruned words too (vocabulary-variants.test.ts checks the rest).
+    const prefixes = await orm.em
+      .getConnection()
+      .execute<{ prefix: string }[]>('select distinct prefix from search_vocabulary_variant');
+    expect(prefixes.map((row) => row.prefix)).to.include.members(['mentor', 'zqxjkv', 'garden']);
+    for (const gone of ['brzfna', 'wvrqpt', 'xkcdjq']) expect(prefixes.map((row) => row.prefix)).to.not.include(gone);
     expect(await new VocabularyPrune(orm, new RoutedQueries(orm), 2).execute(), 'a second pass finds nothing').to.equal(
       0,
     );

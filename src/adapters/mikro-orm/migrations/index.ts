@@ -4,6 +4,7 @@ import { Migration20261201154328_tag_and_version_checks } from './migration-2026
 import { Migration20261201Search } from './migration-20261201-search.js';
 import { Migration20261201174544_title_postings } from './migration-20261201174544-title-postings.js';
 import { Migration20261202010500_gin_without_pending_list } from './migration-20261202010500-gin-without-pending-list.js';
+import { Migration20261202091711_vocabulary_variants } from './migration-20261202091711-vocabulary-variants.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -22,4 +23,5 @@ export const migrations = [
     name: 'Migration20261202010500_gin_without_pending_list',
     class: Migration20261202010500_gin_without_pending_list,
   },
+  { name: 'Migration20261202091711_vocabulary_variants', class: Migration20261202091711_vocabulary_variants },
 ];

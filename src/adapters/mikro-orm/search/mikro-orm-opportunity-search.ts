@@ -7,7 +7,7 @@ import type {
   SearchResults,
 } from '../../../domain/opportunity/search/opportunity-search.port.js';
 import { correctedText } from '../../../domain/opportunity/search/search-query.js';
-import { correctable, corrections } from '../../../domain/opportunity/search/typo-rules.js';
+import { correctable, corrections, typosToCorrect } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunity-row.js';
 import { bind, type PreparedStatement } from '../prepared-statement.js';
 import { RoutedQueries } from '../routed-queries.js';
@@ -119,7 +119,7 @@ export class MikroOrmOpportunitySearch implements OpportunitySearch {
     const vocabulary: VocabularyParams = {
       words: wanted.map((term) => term.words[0] as string),
       complete: wanted.map((term) => term.prefix),
-      correct: wanted.map((term) => correctable(term.words[0] as string)),
+      typos: wanted.map((term) => typosToCorrect(term.words[0] as string)),
     };
     const direction = request.page.before ? 'backward' : 'forward';
     const tier = tierBeforeCorrections(request, this.limits);

@@ -1,4 +1,5 @@
 import { defineEntity, p, Routine } from '@mikro-orm/core';
+import { VOCABULARY_VARIANT_TRIGGERS } from './vocabulary-variants.entity-schema.js';
 
 /**
  * The search's schema objects as MikroORM describes them, so schema comparisons know them. They
@@ -68,17 +69,16 @@ export const OpportunityVocabularyWords = new Routine({
         where length(w) between 2 and 40 and w ~ '^[[:alpha:]]+$'`,
 });
 
-/** Known words (accent-folded, lower-case), for completions and typo corrections; kept by a trigger. */
+/**
+ * Known words (accent-folded, lower-case), for completions (a range of the C-collated primary key)
+ * and typo corrections (through search_vocabulary_variant, which its trigger keeps); filled by the
+ * opportunity trigger.
+ */
 export const SearchVocabularySchema = defineEntity({
   name: 'SearchVocabulary',
   tableName: 'search_vocabulary',
   properties: {
     word: p.string().primary().columnType('text').collation('C'),
   },
-  indexes: [
-    {
-      name: 'search_vocabulary_trgm_idx',
-      expression: 'create index search_vocabulary_trgm_idx on search_vocabulary using gist (word gist_trgm_ops)',
-    },
-  ],
+  triggers: VOCABULARY_VARIANT_TRIGGERS,
 });

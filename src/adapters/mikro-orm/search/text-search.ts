@@ -45,6 +45,6 @@ export function doesNotMatch(vector: Expression<SearchVector>, query: Expression
 }
 
 /** An array parameter with its element type spelled out (PostgreSQL cannot infer it inside unnest). */
-export function arrayOf<T>(values: readonly T[], type: 'text' | 'bool'): RawBuilder<T[]> {
+export function arrayOf<T>(values: readonly T[], type: 'text' | 'bool' | 'int4'): RawBuilder<T[]> {
   return sql<T[]>`${values}::${sql.raw(type)}[]`;
 }

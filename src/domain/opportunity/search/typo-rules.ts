@@ -15,6 +15,11 @@ export function correctable(word: string): boolean {
   return typosAllowed(word) > 0 && /^\p{L}+$/u.test(word);
 }
 
+/** How many typos a correction of the word may undo: 0 when it is never corrected. */
+export function typosToCorrect(word: string): number {
+  return correctable(word) ? typosAllowed(word) : 0;
+}
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), computed only up
  * to `limit`: anything further returns `limit + 1`.
