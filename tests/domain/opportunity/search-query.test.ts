@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { correctedText, parseSearchQuery } from '../../../src/domain/opportunity/search/search-query.js';
-import { corrections, typoDistance, typosAllowed } from '../../../src/domain/opportunity/search/typo-rules.js';
+import {
+  corrections,
+  typoDistance,
+  typosAllowed,
+  typosToCorrect,
+} from '../../../src/domain/opportunity/search/typo-rules.js';
 
 const word = (text: string, prefix = false) => ({ words: [text], prefix });
 
@@ -79,6 +84,13 @@ describe('Typo rules', () => {
       typosAllowed('volunteer'),
     ]).to.deep.equal([0, 1, 2, 2]);
     expect(corrections('pian', ['piano'])).to.deep.equal([]);
+  });
+
+  it('asks for corrections only of words that can hold a typo, as many as they may hold', () => {
+    expect(['beac', 'beach', 'volunteer', 'covid19', 'mentoring!', 'café'].map(typosToCorrect)).to.deep.equal([
+      0, 1, 2, 0, 0, 0,
+    ]);
+    expect(typosToCorrect('kraków')).to.equal(1);
   });
 
   it('counts insertions, deletions, substitutions and swaps as one typo each', () => {
