@@ -57,6 +57,23 @@ describe('Search vocabulary prune (PostgreSQL)', () => {
     );
   });
 
+  it('gives back the deletion variants of a prefix that lost them to a write racing with a pass', async () => {
+    await repository.add(anOpportunity({ title: 'Mentor wanted', description: 'Garden help.', tags: [] }));
+    const variants = async (prefix: string) =>
+      (
+        await orm.em
+          .getConnection()
+          .execute<{ n: number }[]>('select count(*)::int as n from search_vocabulary_variant where prefix = ?', [
+            prefix,
+          ])
+      )[0]?.n;
+    const before = await variants('mentor');
+    expect(before).to.be.greaterThan(20);
+    await orm.em.getConnection().execute(`delete from search_vocabulary_variant where prefix = 'mentor'`);
+    await new VocabularyPrune(orm, new RoutedQueries(orm)).execute();
+    expect(await variants('mentor')).to.equal(before);
+  });
+
   it('runs on a schedule in the service (SEARCH_VOCABULARY_PRUNE_INTERVAL_SECONDS)', async () => {
     const api = await startTestService({ SEARCH_VOCABULARY_PRUNE_INTERVAL_SECONDS: '1', RATE_LIMIT_ENABLED: 'false' });
     try {
