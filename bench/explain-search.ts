@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { mikroOrmOptions } from '../src/adapters/mikro-orm/mikro-orm-options.js';
+import { mikroOrmOptions, SESSION_OPTIONS } from '../src/adapters/mikro-orm/mikro-orm-options.js';
 import type { RoutedQueries } from '../src/adapters/mikro-orm/routed-queries.js';
 import { MikroOrmOpportunitySearch } from '../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
 import { SearchOpportunities } from '../src/application/opportunity/search-opportunities.use-case.js';
@@ -31,7 +31,7 @@ if (!url) throw new Error('Pass --database-url (or set DATABASE_URL)');
 const queries = options.queries?.split(',') ?? SEARCH_CLASSES.map((searchClass) => searchClass.query);
 
 // One connection, planned as the service's pools plan (generic plans of prepared statements).
-const client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan -c jit=off' });
+const client = new pg.Client({ connectionString: url, options: SESSION_OPTIONS });
 await client.connect();
 const plans: string[] = [];
 client.on('notice', (notice) => {

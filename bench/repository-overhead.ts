@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { compileOnlyKysely } from '../tests/support/compile-only-kysely.js';
 
 const [oldDist, newDist, roundsArg] = process.argv.slice(2);
 if (!oldDist || !newDist) throw new Error('usage: repository-overhead.ts <old dist> <new dist> [rounds]');
@@ -32,14 +32,7 @@ function row(index: number) {
 }
 const rows = Array.from({ length: 21 }, (_, i) => row(i));
 const pool = { query: async () => ({ rows, rowCount: 1 }) };
-const kysely = new Kysely({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const kysely = compileOnlyKysely();
 const connection = { getNativeClient: async () => pool };
 const orm = { em: { getConnection: () => connection, fork: () => ({ getKysely: () => kysely }) } };
 

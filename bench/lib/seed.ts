@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import wordListPath from 'word-list';
-import {
-  PREFIX_LENGTH,
-  SHORTEST_CORRECTION,
-  STORED_DELETES,
-} from '../../src/adapters/mikro-orm/search/vocabulary-variants.entity-schema.js';
+import type { SearchDatabase } from '../../src/adapters/mikro-orm/search/search-database.js';
+import { restoreVariantsStatement } from '../../src/adapters/mikro-orm/search/vocabulary-prune.js';
+import { compileOnlyKysely } from '../../tests/support/compile-only-kysely.js';
 
 /** Twenty categories, spread uniformly. */
 // prettier-ignore
@@ -174,12 +172,8 @@ export async function seed(client: pg.Client, rows: number): Promise<void> {
       select distinct w from opportunity o, opportunity_vocabulary_words(o.title, o.tags, o.description) as w
       on conflict do nothing`);
     await client.query('alter table search_vocabulary enable trigger user');
-    if (variants) {
-      await client.query(`insert into search_vocabulary_variant (variant, prefix)
-        select v, p.prefix from (select distinct left(word, ${PREFIX_LENGTH}) as prefix from search_vocabulary
-          where length(word) >= ${SHORTEST_CORRECTION}) as p, search_vocabulary_variants(p.prefix, ${STORED_DELETES}) as v
-        order by 1, 2`);
-    }
+    // All of them, by the statement with which the vocabulary prune restores missing ones.
+    if (variants) await client.query(restoreVariantsStatement(compileOnlyKysely<SearchDatabase>()).text);
     // The title postings' trigger too; in key order, the primary key fills like an append. An
     // older build under comparison (`--service-entry`) may predate the table.
     if (postings) {

@@ -25,6 +25,20 @@ export interface DatabaseSettings {
   readonly log?: (message: string) => void;
 }
 
+/**
+ * The service's session settings, also used by the tools that show its plans.
+ *
+ * Every statement is a named prepared statement written for one query shape. Left to choose,
+ * PostgreSQL re-plans the search's on every execution (its parameters switch whole branches off,
+ * so each custom plan looks cheaper than the generic one), and planning that statement costs more
+ * CPU than running it for a rare word or a prefix: plan once per connection.
+ *
+ * No JIT: every statement here is bounded by design (milliseconds), while a generic plan's
+ * estimates (parameters unknown, a thousand rows per set-returning call) can pass jit_above_cost
+ * and make each execution pay tens to hundreds of milliseconds of compiling.
+ */
+export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan -c jit=off';
+
 export function mikroOrmOptions(settings: DatabaseSettings): Options {
   return defineConfig({
     clientUrl: settings.url,
@@ -57,14 +71,7 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       // libpq's application_name on, so the service's sessions are recognisable in pg_stat_activity.
       application_name: new URL(settings.url).searchParams.get('application_name') ?? 'opportunities',
       statement_timeout: settings.statementTimeoutMs ?? 10_000,
-      // Every statement is a named prepared statement written for one query shape. Left to choose,
-      // PostgreSQL re-plans the search's on every execution (its parameters switch whole branches
-      // off, so each custom plan looks cheaper than the generic one), and planning that statement
-      // costs more CPU than running it for a rare word or a prefix: plan once per connection.
-      // No JIT: every statement here is bounded by design (milliseconds), while a generic plan's
-      // estimates (parameters unknown, a thousand rows per set-returning call) can pass
-      // jit_above_cost and make each execution pay tens to hundreds of milliseconds of compiling.
-      options: '-c plan_cache_mode=force_generic_plan -c jit=off',
+      options: SESSION_OPTIONS,
       // pg-pool applies this both to opening a connection and to waiting for a free one.
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 2_000,
       ...(settings.queryTimeoutMs === undefined ? {} : { query_timeout: settings.queryTimeoutMs }),

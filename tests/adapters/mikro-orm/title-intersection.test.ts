@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import pg from 'pg';
 import { MikroOrmOpportunityRepository } from '../../../src/adapters/mikro-orm/mikro-orm-opportunity-repository.js';
-import { mikroOrmOptions } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { mikroOrmOptions, SESSION_OPTIONS } from '../../../src/adapters/mikro-orm/mikro-orm-options.js';
 import type { SearchDatabase } from '../../../src/adapters/mikro-orm/search/search-database.js';
 import {
   type TitleIntersection,
@@ -48,7 +48,7 @@ describe('Title intersection: the two-word title tier read in time order (Postgr
   before(async () => {
     const url = await testDatabaseUrl();
     orm = await MikroORM.init(mikroOrmOptions({ url }));
-    client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan -c jit=off' });
+    client = new pg.Client({ connectionString: url, options: SESSION_OPTIONS });
     await client.connect();
     // Postings as the triggers write them, enough of them for PostgreSQL to plan as at scale: 9,000
     // titles a second apart, "python" in two of three, "mentor" in two of three (both in one of

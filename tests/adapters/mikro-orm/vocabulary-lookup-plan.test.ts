@@ -8,11 +8,7 @@ import {
   type VocabularyParams,
   vocabularyStatement,
 } from '../../../src/adapters/mikro-orm/search/vocabulary-statement.js';
-import {
-  PREFIX_LENGTH,
-  SHORTEST_CORRECTION,
-  STORED_DELETES,
-} from '../../../src/adapters/mikro-orm/search/vocabulary-variants.entity-schema.js';
+import { VocabularyPrune } from '../../../src/adapters/mikro-orm/search/vocabulary-prune.js';
 import { corrections, typoDistance, typosToCorrect } from '../../../src/domain/opportunity/search/typo-rules.js';
 import { testDatabaseUrl } from '../../support/test-database.js';
 
@@ -63,7 +59,7 @@ function withTypo(word: string, random: () => number): string {
 }
 
 /**
- * A vocabulary the size of a real corpus' (the bench seed has a few hundred words): whether a word
+ * A vocabulary the size of a real corpus': whether a word
  * is known must come from the primary key (PostgreSQL could answer `=` from a trigram index at a
  * similar estimated cost: 3.6 ms and 542 pages per look-up at 300,000 words), and corrections from
  * the deletion variants' primary key, not from a scan (a trigram nearest-word scan cost 130–245 ms
@@ -89,7 +85,7 @@ describe('Search vocabulary look-up on a large vocabulary (PostgreSQL)', functio
     orm = await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl(), statementTimeoutMs: 0 }));
     await run('truncate opportunity, search_vocabulary, search_vocabulary_variant, search_title_posting');
     // 100,000 made-up words of 4 to 12 letters (letters from a hash: nearly all distinct), and a
-    // few real ones. Their variants in one statement, as the migration's backfill makes them (the
+    // few real ones. Their variants in one statement, as the vocabulary prune restores them (the
     // row trigger would take half a minute; vocabulary-variants.test.ts covers it).
     await run('alter table search_vocabulary disable trigger variants');
     await run(`insert into search_vocabulary
@@ -99,9 +95,7 @@ describe('Search vocabulary look-up on a large vocabulary (PostgreSQL)', functio
     await run(`insert into search_vocabulary values ('sommelier'), ('volunteer'), ('volunteers'), ('voluntary'),
       ('python'), ('mentor'), ('international') on conflict do nothing`);
     await run('alter table search_vocabulary enable trigger variants');
-    await run(`insert into search_vocabulary_variant (variant, prefix)
-      select v, p.prefix from (select distinct left(word, ${PREFIX_LENGTH}) as prefix from search_vocabulary
-        where length(word) >= ${SHORTEST_CORRECTION}) as p, search_vocabulary_variants(p.prefix, ${STORED_DELETES}) as v`);
+    await new VocabularyPrune(orm, new RoutedQueries(orm)).restoreVariants();
     await run('vacuum analyze search_vocabulary');
     await run('vacuum analyze search_vocabulary_variant');
     vocabulary = (await run('select word from search_vocabulary')).map((row) => (row as { word: string }).word);
