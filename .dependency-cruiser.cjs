@@ -41,6 +41,71 @@ module.exports = {
       to: { path: '^src/application/' },
     },
     {
+      name: 'adapters-import-no-composition',
+      comment: 'Adapters are wired by the composition root; they never reach back up into it or the entry points.',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/(composition/|main\\.ts$|migrate\\.ts$)' },
+    },
+    {
+      name: 'composition-imports-no-entry-point',
+      severity: 'error',
+      from: { path: '^src/composition/' },
+      to: { path: '^src/(main|migrate)\\.ts$' },
+    },
+    {
+      name: 'adapters-stay-in-their-technology',
+      comment:
+        'One technology per adapter folder: the composition root joins them. Two shared interfaces are the exceptions: the logger slice and the metrics the HTTP adapter records.',
+      severity: 'error',
+      from: { path: '^src/adapters/([^/]+)/' },
+      to: {
+        path: '^src/adapters/',
+        pathNot: [
+          '^src/adapters/$1/',
+          '^src/adapters/logging/logger\\.port\\.ts$',
+          '^src/adapters/koa/service-metrics\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'postgres-sql-is-the-floor',
+      comment:
+        'Statement running, errors and timestamps (postgres/sql) know nothing of the tables or features above them.',
+      severity: 'error',
+      from: { path: '^src/adapters/postgres/sql/' },
+      to: { path: '^src/adapters/postgres/', pathNot: '^src/adapters/postgres/sql/' },
+    },
+    {
+      name: 'postgres-schema-stands-on-sql-only',
+      comment:
+        'Entity schemas and migrations describe tables; the features that read them depend on them, not the reverse.',
+      severity: 'error',
+      from: { path: '^src/adapters/postgres/schema/' },
+      to: { path: '^src/adapters/postgres/(opportunities|idempotency|read-routing|search)/' },
+    },
+    {
+      name: 'postgres-routing-and-opportunities-below-features',
+      comment: 'Read routing and the opportunity rows serve idempotency and search; neither reaches up into them.',
+      severity: 'error',
+      from: { path: '^src/adapters/postgres/(read-routing|opportunities)/' },
+      to: { path: '^src/adapters/postgres/(idempotency|search)/' },
+    },
+    {
+      name: 'postgres-features-apart',
+      comment: 'Idempotency and search are separate capabilities.',
+      severity: 'error',
+      from: { path: '^src/adapters/postgres/(idempotency|search)/' },
+      to: { path: '^src/adapters/postgres/(idempotency|search)/', pathNot: '^src/adapters/postgres/$1/' },
+    },
+    {
+      name: 'koa-middleware-knows-no-routes',
+      comment: 'Cross-cutting HTTP middleware serves every route; the routes and the contract build on it.',
+      severity: 'error',
+      from: { path: '^src/adapters/koa/(middleware|openapi)/' },
+      to: { path: '^src/adapters/koa/opportunities/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

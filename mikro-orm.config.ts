@@ -1,8 +1,8 @@
 /**
  * Configuration for the MikroORM CLI (`npx mikro-orm migration:list|up|down`). The service
- * itself builds the same options in src/adapters/mikro-orm/mikro-orm-options.ts.
+ * itself builds the same options in src/adapters/postgres/schema/mikro-orm-options.ts.
  */
-import { mikroOrmOptions } from './src/adapters/mikro-orm/mikro-orm-options.js';
+import { mikroOrmOptions } from './src/adapters/postgres/schema/mikro-orm-options.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('Set DATABASE_URL to use the MikroORM CLI');

@@ -12,9 +12,9 @@
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { mikroOrmOptions, SESSION_OPTIONS } from '../src/adapters/mikro-orm/mikro-orm-options.js';
-import type { RoutedQueries } from '../src/adapters/mikro-orm/routed-queries.js';
-import { MikroOrmOpportunitySearch } from '../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import { mikroOrmOptions, SESSION_OPTIONS } from '../src/adapters/postgres/schema/mikro-orm-options.js';
+import type { RoutedQueries } from '../src/adapters/postgres/read-routing/routed-queries.js';
+import { PostgresOpportunitySearch } from '../src/adapters/postgres/search/postgres-opportunity-search.js';
 import { SearchOpportunities } from '../src/application/opportunity/search-opportunities.use-case.js';
 import { SEARCH_CLASSES } from './lib/scenarios.js';
 
@@ -43,7 +43,7 @@ const readOnClient = {
 // The ORM only compiles the statements; they run on the client above.
 const orm = await MikroORM.init(mikroOrmOptions({ url, poolSize: 1 }));
 try {
-  const search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm, undefined, readOnClient));
+  const search = new SearchOpportunities(new PostgresOpportunitySearch(orm, undefined, readOnClient));
   const { rows } = await client.query<{ version: string }>('select version()');
   console.log(`${rows[0]?.version}\n`);
   for (const query of queries) {

@@ -5,8 +5,8 @@
  *
  *   npx tsx bench/hot-paths.ts
  */
-import { parsePgTimestamp } from '../src/adapters/mikro-orm/pg-timestamp.js';
-import { highlightMatches, queryLexemes, snippet } from '../src/adapters/mikro-orm/search/highlight-runs.js';
+import { parsePgTimestamp } from '../src/adapters/postgres/sql/pg-timestamp.js';
+import { highlightMatches, queryLexemes, snippet } from '../src/adapters/postgres/search/highlight-runs.js';
 
 const TIMESTAMPS = ['2026-11-24 05:51:51.083+00', '2026-11-24 05:51:51+05:30', '2026-01-01 00:00:00.5-08'];
 /** What the parser replaced: rewrite to ISO 8601 and let Date parse it (still its fallback). */

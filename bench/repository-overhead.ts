@@ -1,6 +1,6 @@
 /**
  * The repository's own CPU cost per call, without HTTP, load generator or database noise: two
- * builds of MikroOrmOpportunityRepository (e.g. `main` built into another folder, and this tree)
+ * builds of PostgresOpportunityRepository (e.g. `main` built into another folder, and this tree)
  * run the same calls against a pool that answers at once with canned rows, in interleaved rounds.
  *
  *   npx tsx bench/repository-overhead.ts <old dist dir> <new dist dir> [rounds]
@@ -44,9 +44,9 @@ type Repository = {
   update(o: object, v: number): Promise<void>;
 };
 async function load(dist: string): Promise<Repository> {
-  const file = path.resolve(dist, 'src/adapters/mikro-orm/mikro-orm-opportunity-repository.js');
-  const module = (await import(file)) as { MikroOrmOpportunityRepository: new (o: unknown) => Repository };
-  return new module.MikroOrmOpportunityRepository(orm);
+  const file = path.resolve(dist, 'src/adapters/postgres/opportunities/postgres-opportunity-repository.js');
+  const module = (await import(file)) as { PostgresOpportunityRepository: new (o: unknown) => Repository };
+  return new module.PostgresOpportunityRepository(orm);
 }
 
 const position = { createdAt: new Date('2026-11-24T05:51:51.083Z'), id: randomUUID(), rank: 0.3 };

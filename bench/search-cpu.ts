@@ -27,9 +27,9 @@ const requests = Number(options.requests);
 const root = options.root;
 
 const { MikroORM } = await import('@mikro-orm/postgresql');
-const { mikroOrmOptions } = await import(path.join(root, 'src/adapters/mikro-orm/mikro-orm-options.ts'));
-const { MikroOrmOpportunitySearch } = await import(
-  path.join(root, 'src/adapters/mikro-orm/search/mikro-orm-opportunity-search.ts')
+const { mikroOrmOptions } = await import(path.join(root, 'src/adapters/postgres/schema/mikro-orm-options.ts'));
+const { PostgresOpportunitySearch } = await import(
+  path.join(root, 'src/adapters/postgres/search/postgres-opportunity-search.ts')
 );
 const { SearchOpportunities } = await import(
   path.join(root, 'src/application/opportunity/search-opportunities.use-case.ts')
@@ -44,7 +44,7 @@ async function cpuMs(pid: number): Promise<number> {
 
 const orm = await MikroORM.init(mikroOrmOptions({ url, poolSize: 1 }));
 try {
-  const search = new SearchOpportunities(new MikroOrmOpportunitySearch(orm));
+  const search = new SearchOpportunities(new PostgresOpportunitySearch(orm));
   const [row] = await orm.em.getConnection().execute<{ pid: number }[]>('select pg_backend_pid() as pid');
   const pid = Number(row?.pid);
   console.log(`| query class | PostgreSQL CPU ms / request | fastest wall ms | median wall ms | results |`);

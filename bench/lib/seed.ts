@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import wordListPath from 'word-list';
-import type { SearchDatabase } from '../../src/adapters/mikro-orm/search/search-database.js';
-import { restoreVariantsStatement } from '../../src/adapters/mikro-orm/search/vocabulary-prune.js';
+import type { SearchDatabase } from '../../src/adapters/postgres/schema/database-tables.js';
+import { restoreVariantsStatement } from '../../src/adapters/postgres/search/vocabulary/vocabulary-prune.js';
 import { compileOnlyKysely } from '../../tests/support/compile-only-kysely.js';
 
 /** Twenty categories, spread uniformly. */

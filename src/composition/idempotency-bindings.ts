@@ -10,7 +10,7 @@ import {
 import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-idempotency-keys.use-case.js';
 import { UpdateOpportunityIdempotently } from '../application/idempotency/update-opportunity-idempotently.use-case.js';
 import type { Clock } from '../application/ports/clock.port.js';
-import type { OpportunityUseCases } from '../adapters/koa/opportunity.routes.js';
+import type { OpportunityUseCases } from '../adapters/koa/opportunities/opportunity.routes.js';
 import { NodeHasher } from '../adapters/system/node-hasher.js';
 import { TOKENS } from './di-tokens.js';
 

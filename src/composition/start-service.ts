@@ -6,16 +6,16 @@ import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/pur
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedded-postgres/embedded-database.js';
 import type { AppConfig } from '../adapters/env/app-config.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
-import { MikroOrmHealthCheck } from '../adapters/mikro-orm/mikro-orm-health-check.js';
-import { migrateDatabase } from '../adapters/mikro-orm/migrate-database.js';
-import { mikroOrmOptions } from '../adapters/mikro-orm/mikro-orm-options.js';
-import { MikroOrmOpportunityRepository } from '../adapters/mikro-orm/mikro-orm-opportunity-repository.js';
-import { replicaSetOf } from '../adapters/mikro-orm/mikro-orm-replicas.js';
-import { ReadYourWrites } from '../adapters/mikro-orm/read-your-writes.js';
-import { RoutedQueries } from '../adapters/mikro-orm/routed-queries.js';
-import { MikroOrmOpportunitySearch, SEARCH_LIMITS } from '../adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
-import { VocabularyPrune } from '../adapters/mikro-orm/search/vocabulary-prune.js';
-import { PostgresIdempotencyStore } from '../adapters/mikro-orm/postgres-idempotency-store.js';
+import { DatabaseHealthCheck } from '../adapters/postgres/read-routing/database-health-check.js';
+import { migrateDatabase } from '../adapters/postgres/schema/migrate-database.js';
+import { mikroOrmOptions } from '../adapters/postgres/schema/mikro-orm-options.js';
+import { PostgresOpportunityRepository } from '../adapters/postgres/opportunities/postgres-opportunity-repository.js';
+import { replicaSetOf } from '../adapters/postgres/read-routing/mikro-orm-replicas.js';
+import { ReadYourWrites } from '../adapters/postgres/read-routing/read-your-writes.js';
+import { RoutedQueries } from '../adapters/postgres/read-routing/routed-queries.js';
+import { PostgresOpportunitySearch, SEARCH_LIMITS } from '../adapters/postgres/search/postgres-opportunity-search.js';
+import { VocabularyPrune } from '../adapters/postgres/search/vocabulary/vocabulary-prune.js';
+import { PostgresIdempotencyStore } from '../adapters/postgres/idempotency/postgres-idempotency-store.js';
 import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { rateLimitStoreFor, tokenVerifier } from './configured-adapters.js';
@@ -98,10 +98,10 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
       : undefined;
     const container = buildContainer({
-      opportunities: new MikroOrmOpportunityRepository(orm, queries),
-      search: new MikroOrmOpportunitySearch(orm, SEARCH_LIMITS, queries),
+      opportunities: new PostgresOpportunityRepository(orm, queries),
+      search: new PostgresOpportunitySearch(orm, SEARCH_LIMITS, queries),
       verifier,
-      health: new MikroOrmHealthCheck(orm, replicas),
+      health: new DatabaseHealthCheck(orm, replicas),
       logger,
       idempotency: {
         store: new PostgresIdempotencyStore(orm, queries),

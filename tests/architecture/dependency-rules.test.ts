@@ -36,4 +36,17 @@ describe('Architecture', function () {
     expect(violations.some((v) => v.startsWith('core-imports-no-packages') && v.includes('koa'))).to.equal(true);
     expect(violations.some((v) => v.startsWith('core-imports-no-adapters'))).to.equal(true);
   });
+
+  it('catches an adapter that reaches back up, crosses technologies or breaks the persistence rooms', async () => {
+    const violations = await violationsIn(path.join(root, 'tests/architecture/fixtures/impure-core'));
+    const fixture = 'src/adapters/';
+    expect(violations).to.include.members([
+      `adapters-import-no-composition: ${fixture}koa/back-up.ts -> src/composition/wiring.ts`,
+      `adapters-stay-in-their-technology: ${fixture}jose/crossing.ts -> src/adapters/koa/helper.ts`,
+      `postgres-sql-is-the-floor: ${fixture}postgres/sql/climbing.ts -> src/adapters/postgres/search/engine.ts`,
+      `postgres-features-apart: ${fixture}postgres/idempotency/coupled.ts -> src/adapters/postgres/search/engine.ts`,
+    ]);
+    // The shared logger slice is the allowed crossing.
+    expect(violations.filter((v) => v.includes('uses-logger'))).to.deep.equal([]);
+  });
 });

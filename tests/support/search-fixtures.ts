@@ -1,4 +1,4 @@
-import type { SearchLimits } from '../../src/adapters/mikro-orm/search/mikro-orm-opportunity-search.js';
+import type { SearchLimits } from '../../src/adapters/postgres/search/postgres-opportunity-search.js';
 
 /**
  * Small caps, so a handful of rows fills a tier; a short window, so the window shows only when

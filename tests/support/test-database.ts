@@ -9,7 +9,7 @@ import {
   type EmbeddedDatabase,
   startEmbeddedDatabase,
 } from '../../src/adapters/embedded-postgres/embedded-database.js';
-import { mikroOrmOptions } from '../../src/adapters/mikro-orm/mikro-orm-options.js';
+import { mikroOrmOptions } from '../../src/adapters/postgres/schema/mikro-orm-options.js';
 
 /**
  * One fresh, migrated database per test run on the server named by TEST_DATABASE_URL (or

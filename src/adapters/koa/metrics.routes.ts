@@ -1,5 +1,5 @@
 import Koa, { type Middleware } from 'koa';
-import { bearerMatches } from './http-hardening.middleware.js';
+import { bearerMatches } from './middleware/http-hardening.middleware.js';
 import { writeProblem } from './problem.js';
 
 /** Prometheus's text exposition, produced on demand. */

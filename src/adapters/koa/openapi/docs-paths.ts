@@ -1,6 +1,6 @@
 /** The documentation routes, described in the contract like any other route. */
 import { commonHeaders } from './responses.js';
-import type { JsonSchema } from './schemas.js';
+import type { JsonSchema } from './schemas/schemas.js';
 
 const meta = (operationId: string, summary: string, responses: Record<string, JsonSchema>): JsonSchema => ({
   get: { operationId, tags: ['documentation'], summary, security: [], responses },

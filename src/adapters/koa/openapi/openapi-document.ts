@@ -12,7 +12,7 @@
  */
 import { paths } from './paths.js';
 import { headers, parameters, responses } from './responses.js';
-import { schemas } from './schemas.js';
+import { schemas } from './schemas/schemas.js';
 import { docsPaths } from './docs-paths.js';
 
 export const OPENAPI_VERSION = '3.1.1';

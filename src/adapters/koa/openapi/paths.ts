@@ -1,6 +1,6 @@
 /** The operations of the contract, one entry per route the Koa adapter registers. */
 import { pagingParameters, withHeaders } from './responses.js';
-import { type JsonSchema, problemSchema, ref, searchTextSchema } from './schemas.js';
+import { type JsonSchema, problemSchema, ref, searchTextSchema } from './schemas/schemas.js';
 
 const JSON_TYPE = 'application/json';
 const r = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });

@@ -1,5 +1,5 @@
 /** Reusable headers, parameters and responses of the contract (OpenAPI 3.1 components). */
-import { categorySchema, type JsonSchema, limitSchema, problemSchema, ref, statusSchema } from './schemas.js';
+import { categorySchema, type JsonSchema, limitSchema, problemSchema, ref, statusSchema } from './schemas/schemas.js';
 
 const PROBLEM_JSON = 'application/problem+json';
 

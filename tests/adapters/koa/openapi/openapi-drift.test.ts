@@ -12,7 +12,7 @@ import {
   OpportunityBody,
   SearchQuery,
   SuggestQuery,
-} from '../../../../src/adapters/koa/opportunity-codecs.js';
+} from '../../../../src/adapters/koa/opportunities/opportunity-codecs.js';
 import { openApiDocument } from '../../../../src/adapters/koa/openapi/openapi-document.js';
 import { startTestService } from '../../../support/test-service.js';
 

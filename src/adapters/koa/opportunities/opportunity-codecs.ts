@@ -1,0 +1,112 @@
+import * as t from 'io-ts';
+import { checkSearchText } from '../../../application/opportunity/search-opportunities.use-case.js';
+import {
+  checkCategory,
+  checkDeadline,
+  checkDescription,
+  checkLocation,
+  checkStatus,
+  checkTags,
+  checkTitle,
+  checkUserId,
+  LIMITS,
+  type RuleResult,
+} from '../../../domain/opportunity/opportunity-rules.js';
+import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
+import { ruled } from '../io-ts-support.js';
+
+const text = new t.Type<string, unknown, unknown>('a string', t.string.is, t.string.validate, t.identity);
+const optionalText = t.union([t.string, t.null], 'a string or null');
+
+/**
+ * The body of POST and PUT: the editable fields only. Read-only fields a client echoes back
+ * (id, createdBy, createdAt, updatedAt, version) and unknown fields are dropped, never applied.
+ */
+export const OpportunityBody = t.exact(
+  t.intersection([
+    t.type({
+      title: ruled(text, checkTitle),
+      description: ruled(text, checkDescription),
+      category: ruled(text, checkCategory),
+    }),
+    t.partial({
+      location: ruled(optionalText, checkLocation),
+      tags: ruled(t.array(t.string, 'a list of strings'), checkTags),
+      status: ruled(text, checkStatus),
+      deadline: ruled(optionalText, checkDeadline),
+    }),
+  ]),
+);
+export type OpportunityBody = t.TypeOf<typeof OpportunityBody>;
+
+const single = new t.Type<string, unknown, unknown>(
+  'a single value',
+  t.string.is,
+  (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'must be given once')),
+  t.identity,
+);
+
+function checkLimit(value: string): RuleResult<number> {
+  const limit = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  return limit >= 1 && limit <= PAGE_SIZE.max
+    ? { ok: true, value: limit }
+    : { ok: false, message: `must be an integer from 1 to ${PAGE_SIZE.max}` };
+}
+
+function checkLocationFilter(value: string): RuleResult<string> {
+  const location = checkLocation(value);
+  return location.ok && location.value !== null
+    ? { ok: true, value: location.value }
+    : { ok: false, message: `must be 1 to ${LIMITS.locationMax} characters` };
+}
+
+function checkTagFilter(value: string): RuleResult<string> {
+  const tags = checkTags([value]);
+  return tags.ok && tags.value[0] !== undefined
+    ? { ok: true, value: tags.value[0] }
+    : { ok: false, message: tags.ok ? 'must not be blank' : tags.message };
+}
+
+const listFields = {
+  category: ruled(single, checkCategory),
+  status: ruled(single, checkStatus),
+  createdBy: ruled(single, checkUserId),
+  location: ruled(single, checkLocationFilter),
+  tag: ruled(single, checkTagFilter),
+  limit: ruled(single, checkLimit),
+  cursor: single,
+};
+
+export const ListQuery = t.exact(t.partial(listFields));
+export type ListQuery = t.TypeOf<typeof ListQuery>;
+
+export const SearchQuery = t.exact(
+  t.intersection([t.type({ q: ruled(single, checkSearchText) }), t.partial(listFields)]),
+);
+export type SearchQuery = t.TypeOf<typeof SearchQuery>;
+
+export const SUGGESTIONS = { default: 5, max: 10 } as const;
+
+function checkSuggestionLimit(value: string): RuleResult<number> {
+  const limit = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  return limit >= 1 && limit <= SUGGESTIONS.max
+    ? { ok: true, value: limit }
+    : { ok: false, message: `must be an integer from 1 to ${SUGGESTIONS.max}` };
+}
+
+/** As-you-type suggestions: the search filters, a small limit, no paging. */
+export const SuggestQuery = t.exact(
+  t.intersection([
+    t.type({ q: ruled(single, checkSearchText) }),
+    t.partial({ ...listFields, limit: ruled(single, checkSuggestionLimit) }),
+  ]),
+);
+export type SuggestQuery = t.TypeOf<typeof SuggestQuery>;
+
+export const CategoryParam = ruled(single, checkCategory);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const IdParam = ruled(single, (value): RuleResult<string> =>
+  UUID.test(value) ? { ok: true, value: value.toLowerCase() } : { ok: false, message: 'must be a UUID' },
+);

@@ -1,0 +1,57 @@
+import type { Context } from 'koa';
+import type { Page } from '../../../application/opportunity/pagination.js';
+import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import { encodeCursor } from './cursor-codec.js';
+
+export interface OpportunityJson {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  location: string | null;
+  tags: string[];
+  status: string;
+  deadline: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
+  return {
+    id: opportunity.id,
+    title: opportunity.title,
+    description: opportunity.description,
+    category: opportunity.category,
+    location: opportunity.location,
+    tags: [...opportunity.tags],
+    status: opportunity.status,
+    deadline: opportunity.deadline,
+    createdBy: opportunity.createdBy,
+    createdAt: opportunity.createdAt.toISOString(),
+    updatedAt: opportunity.updatedAt.toISOString(),
+    version: opportunity.version,
+  };
+}
+
+/**
+ * DRF cursor pagination's shape: `next` / `previous` links (or null) and `results`. The links are
+ * built from the request's path and query only, on `publicUrl` when configured and relative
+ * otherwise: never from the Host header or an absolute-form request target, which a client (or an
+ * attacker poisoning a shared cache) controls.
+ */
+export function presentPage<T, J = OpportunityJson>(
+  ctx: Context,
+  publicUrl: string | undefined,
+  page: Page<T>,
+  present: (item: T) => J,
+) {
+  const link = (cursor: Page<T>['next']): string | null => {
+    if (!cursor) return null;
+    const query = new URLSearchParams(ctx.querystring);
+    query.set('cursor', encodeCursor(cursor));
+    return `${publicUrl ?? ''}${ctx.path}?${query.toString()}`;
+  };
+  return { next: link(page.next), previous: link(page.previous), results: page.items.map(present) };
+}

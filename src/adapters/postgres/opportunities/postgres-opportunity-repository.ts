@@ -1,0 +1,91 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { QueryResult } from 'pg';
+import { ConflictError } from '../../../domain/domain-errors.js';
+import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import type {
+  OpportunityFilters,
+  OpportunityRepository,
+  PageRequest,
+  Slice,
+} from '../../../domain/opportunity/opportunity-repository.port.js';
+import { duplicateIdAsConflict } from '../sql/database-errors.js';
+import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
+import type { OpportunityDatabase } from '../schema/database-tables.js';
+import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
+import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
+import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.js';
+
+/**
+ * PostgreSQL through MikroORM's connection pools. Each query shape is written in Kysely typed by
+ * the entity schema, compiled once, and run as a named prepared statement, with rows mapped
+ * straight to domain objects: the ORM's hydration, identity map and per-request forks cost more
+ * than the queries themselves on these hot paths. Reads that may be slightly stale (get, list) go
+ * to a healthy replica when there is one; writes and reads after a write go to the primary.
+ */
+export class PostgresOpportunityRepository implements OpportunityRepository {
+  private readonly statements: OpportunityStatements;
+
+  constructor(
+    orm: MikroORM,
+    private readonly queries: RoutedQueries = new RoutedQueries(orm),
+  ) {
+    // Used only to compile queries; statements run on the routed pools.
+    this.statements = new OpportunityStatements(orm.em.fork().getKysely<OpportunityDatabase>());
+  }
+
+  async add(opportunity: Opportunity): Promise<void> {
+    try {
+      await this.write(bind(this.statements.insert, opportunity));
+    } catch (error) {
+      throw duplicateIdAsConflict(error, opportunity.id);
+    }
+  }
+
+  async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
+    const { update } = this.statements;
+    const { rowCount } = await this.write(bind(update, { ...opportunity, expectedVersion }));
+    if (rowCount === 0) {
+      throw new ConflictError(`Opportunity ${opportunity.id} was changed or deleted concurrently`, 'concurrent_update');
+    }
+  }
+
+  async remove(id: string, expectedVersion?: number): Promise<boolean> {
+    const { remove, removeAtVersion } = this.statements;
+    const result =
+      expectedVersion === undefined
+        ? await this.write(bind(remove, { id }))
+        : await this.write(bind(removeAtVersion, { id, expectedVersion }));
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async findById(id: string): Promise<Opportunity | null> {
+    const rows = await this.read(this.statements.findById, { id });
+    return rows[0] ? opportunityFromRow(rows[0]) : null;
+  }
+
+  async list(filters: OpportunityFilters, page: PageRequest): Promise<Slice<Opportunity>> {
+    const direction = directionOf(page);
+    const rows = await this.read(this.statements.list(filters, direction), pageParams(filters, page));
+    return slice(rows, direction === 'before', page.limit, opportunityFromRow);
+  }
+
+  private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {
+    return this.queries.write<OpportunityRow>(query);
+  }
+
+  private read<P>(statement: PreparedStatement<P>, params: P): Promise<OpportunityRow[]> {
+    return this.queries.read<OpportunityRow>(bind(statement, params));
+  }
+}
+
+/** The query fetched one row more than the page to learn whether more exist. */
+function slice<T>(
+  rows: OpportunityRow[],
+  reversed: boolean,
+  limit: number,
+  toItem: (row: OpportunityRow) => T,
+): Slice<T> {
+  const page = rows.slice(0, limit).map(toItem);
+  // Backward walks read in ascending order; callers always get listing order.
+  return { items: reversed ? page.reverse() : page, hasMore: rows.length > limit };
+}

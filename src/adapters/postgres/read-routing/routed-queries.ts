@@ -1,0 +1,103 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import type { ReadYourWrites } from './read-your-writes.js';
+import type { ReplicaSet } from './replica-set.js';
+
+export interface ReadRouting {
+  readonly replicas: ReplicaSet;
+  readonly readYourWrites: ReadYourWrites;
+  /** Counts where each read went, for metrics. */
+  readonly onRead?: (target: 'primary' | 'replica', reason?: 'fallback') => void;
+}
+
+/** A named prepared statement with its values: PostgreSQL parses and plans it once per connection. */
+export interface NamedQuery {
+  readonly name: string;
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/** Runs one statement inside a transaction. */
+export type RunQuery = <R extends QueryResultRow>(query: NamedQuery) => Promise<QueryResult<R>>;
+
+/**
+ * Runs the adapters' statements on MikroORM's pools: writes (and reads that must see them) on the
+ * primary, reads that may be slightly stale on the next healthy replica when replicas are
+ * configured. Shared by the repository and the search, so both route reads the same way.
+ */
+export class RoutedQueries {
+  private primaryPool: Pool | undefined;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly routing?: ReadRouting,
+  ) {}
+
+  async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
+    this.routing?.readYourWrites.noteWrite();
+    return this.onPrimary(query);
+  }
+
+  /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
+  async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
+    return guardDatabase(async () => (this.primaryPool ?? (await this.connectPrimary())).query<R>(query));
+  }
+
+  /**
+   * Runs `work` in one transaction on one primary connection. It commits when `commits` accepts
+   * what the work returned, and rolls back otherwise or when the work fails.
+   */
+  async transaction<T>(work: (run: RunQuery) => Promise<T>, commits: (result: T) => boolean): Promise<T> {
+    this.routing?.readYourWrites.noteWrite();
+    return guardDatabase(async () => {
+      const client = await (this.primaryPool ?? (await this.connectPrimary())).connect();
+      const run: RunQuery = (query) => client.query(query);
+      let failure: unknown;
+      try {
+        await client.query('begin');
+        const result = await work(run);
+        await client.query(commits(result) ? 'commit' : 'rollback');
+        return result;
+      } catch (error) {
+        failure = error;
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        // A client that failed mid-transaction may be broken: destroy it rather than reuse it.
+        client.release(failure instanceof Error ? failure : undefined);
+      }
+    });
+  }
+
+  /**
+   * A read on the next healthy replica unless this request must see the primary; a replica that
+   * turns out to be unreachable is marked down and the read is retried on the primary.
+   */
+  async read<R extends QueryResultRow>(query: NamedQuery): Promise<R[]> {
+    const routing = this.routing;
+    const replica = routing && !routing.readYourWrites.primaryRequired() ? routing.replicas.pick() : undefined;
+    if (replica) {
+      try {
+        const rows = (await (await replica.pool()).query<R>(query)).rows;
+        routing?.onRead?.('replica');
+        return rows;
+      } catch (error) {
+        // A statement cancelled by the timeout is a slow query, not a dead replica: the primary
+        // would take as long, so answer 503 rather than mark the replica down and repeat it there.
+        if (!isUnavailable(error) || isStatementTimeout(error)) throw serviceError(error);
+        routing?.replicas.markDown(replica);
+        routing?.onRead?.('primary', 'fallback');
+      }
+    } else {
+      routing?.onRead?.('primary');
+    }
+    return guardDatabase(async () => (await (this.primaryPool ?? (await this.connectPrimary())).query<R>(query)).rows);
+  }
+
+  /** Only the first call waits: an await per query costs measurably on the hot paths. */
+  private async connectPrimary(): Promise<Pool> {
+    this.primaryPool = await this.orm.em.getConnection('write').getNativeClient();
+    return this.primaryPool;
+  }
+}

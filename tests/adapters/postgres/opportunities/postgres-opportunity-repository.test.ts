@@ -1,0 +1,19 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { mikroOrmOptions } from '../../../../src/adapters/postgres/schema/mikro-orm-options.js';
+import { PostgresOpportunityRepository } from '../../../../src/adapters/postgres/opportunities/postgres-opportunity-repository.js';
+import { testDatabaseUrl } from '../../../support/test-database.js';
+import { opportunityRepositoryContract } from '../../opportunity-repository.contract.js';
+
+let orm: MikroORM | undefined;
+
+opportunityRepositoryContract('MikroORM on PostgreSQL', () => ({
+  fresh: async () => {
+    orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
+    await orm.em.getConnection().execute('truncate opportunity');
+    return new PostgresOpportunityRepository(orm);
+  },
+  close: async () => {
+    await orm?.close();
+    orm = undefined;
+  },
+}));
