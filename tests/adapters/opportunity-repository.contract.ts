@@ -20,7 +20,7 @@ const position = (o: Opportunity) => ({ createdAt: o.createdAt, id: o.id });
 
 /**
  * What every OpportunityRepository must do. Runs against the in-memory adapter and against
- * MikroORM on a real PostgreSQL, so the fake used by application tests cannot drift from the
+ * the PostgreSQL adapter on a real server, so the fake used by application tests cannot drift from the
  * real thing.
  */
 export function opportunityRepositoryContract(name: string, fixture: () => RepositoryFixture): void {

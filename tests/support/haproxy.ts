@@ -43,7 +43,7 @@ export interface RunningHaproxy {
   stop(): Promise<void>;
 }
 
-/** deploy/haproxy.cfg as it is (the README shows the same file), on a throwaway self-signed certificate. */
+/** deploy/haproxy.cfg as it is (docs/operations.md shows the same file), on a throwaway self-signed certificate. */
 export async function startHaproxy(frontendPort: number, backends: readonly [number, number]): Promise<RunningHaproxy> {
   const dir = await mkdtemp(path.join(tmpdir(), 'opportunities-haproxy-'));
   const key = path.join(dir, 'key.pem');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -91,10 +91,14 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-/** The `postgres` OS user must be able to reach the cluster folder through every parent. */
+/**
+ * The `postgres` OS user must be able to reach the cluster folder through every parent. Only the
+ * traverse bit is added: a parent such as /tmp keeps its own mode (world-writable, sticky).
+ */
 async function makeTraversable(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (let current = dir; current !== path.dirname(current); current = path.dirname(current)) {
-    await chmod(current, 0o755).catch(() => undefined);
+    const mode = (await stat(current)).mode & 0o7777;
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o011).catch(() => undefined);
   }
 }

@@ -10,7 +10,7 @@ import { keysetSlice } from './keyset-slice.js';
 
 /**
  * Keeps opportunities in a Map. Used by application tests (no database) and as the reference the
- * repository contract suite holds the MikroORM adapter to. Stores copies so callers cannot mutate
+ * repository contract suite holds the PostgreSQL adapter to. Stores copies so callers cannot mutate
  * stored state behind the repository's back, as with a real database.
  */
 export class InMemoryOpportunityRepository implements OpportunityRepository {

@@ -94,7 +94,7 @@ describe('HTTP: hostile input gets a 4xx naming the problem, never a 500', () =>
       });
     }
 
-    it('stores odd-but-valid text as given (README table): bidi, combining marks, emoji; trims a BOM', async () => {
+    it('stores odd-but-valid text as given (docs/api.md): bidi, combining marks, emoji; trims a BOM', async () => {
       const title = 'Caf\u0065\u0301 \u202eevil\u202c Z\u0351\u0352\u0353\u0354 \u{1f30a}';
       const response = await api.request(PATH, {
         method: 'POST',

@@ -59,10 +59,10 @@ describe('Operations: rolling restart of two instances behind HAProxy (no retrie
     for (const instance of instances) instance.kill();
   });
 
-  it('uses deploy/haproxy.cfg exactly as the README shows it', async () => {
+  it('uses deploy/haproxy.cfg exactly as docs/operations.md shows it', async () => {
     const config = await readFile(HAPROXY_CONFIG, 'utf8');
-    const readme = await readFile(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
-    expect(readme).to.contain(config.trim());
+    const operations = await readFile(path.resolve(import.meta.dirname, '../../../docs/operations.md'), 'utf8');
+    expect(operations).to.contain(config.trim());
   });
 
   it('loses no request and no acknowledged write while each instance is restarted in turn', async () => {

@@ -10,7 +10,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: the service and its database */
+    /**
+     * Readiness: the service and its database
+     * @description For a load balancer or an orchestrator: 200 while the database answers; 503 when it does not, or once the instance is shutting down, so traffic goes elsewhere. Read replicas are reported, never make it unready.
+     */
     get: operations['getHealth'];
     put?: never;
     post?: never;
@@ -27,7 +30,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Liveness: the process answers */
+    /**
+     * Liveness: the process answers
+     * @description Checks no dependency, so an orchestrator never restarts a healthy process for a database outage.
+     */
     get: operations['getLiveness'];
     put?: never;
     post?: never;
@@ -44,7 +50,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics (when served on this port) */
+    /**
+     * Prometheus metrics (when served on this port)
+     * @description For a Prometheus scraper. Served on this port when metrics are on (`METRICS_ENABLED`) and `METRICS_PORT` is 0 (production defaults to a port of their own); with `METRICS_TOKEN`, only to a scraper that sends it.
+     */
     get: operations['getMetrics'];
     put?: never;
     post?: never;
@@ -64,7 +73,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List opportunities, newest first */
+    /**
+     * List opportunities, newest first
+     * @description Every opportunity, newest first (ties by id); filters combine; `next` and `previous` link pages.
+     */
     get: operations['listOpportunities'];
     put?: never;
     /**
@@ -134,7 +146,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List one category, newest first */
+    /**
+     * List one category, newest first
+     * @description The list restricted to one category, given in the path; the same filters and paging as the list.
+     */
     get: operations['listOpportunitiesByCategory'];
     put?: never;
     post?: never;
@@ -157,12 +172,21 @@ export interface paths {
       };
       cookie?: never;
     };
-    /** Get one opportunity */
+    /**
+     * Get one opportunity
+     * @description The opportunity with its `ETag`. Send that ETag as `If-None-Match` to revalidate a kept copy (304 when current), and as `If-Match` on PUT or DELETE.
+     */
     get: operations['getOpportunity'];
-    /** Replace the editable fields */
+    /**
+     * Replace the editable fields
+     * @description Only its creator or a token with `role: admin` may change it. Every editable field is replaced (an omitted optional one goes back to its default); send the `ETag` you read as `If-Match` so that a change made meanwhile is not overwritten.
+     */
     put: operations['updateOpportunity'];
     post?: never;
-    /** Delete an opportunity */
+    /**
+     * Delete an opportunity
+     * @description Deletes it for good. Only its creator or a token with `role: admin` may; with `If-Match`, only if it is still at that version.
+     */
     delete: operations['deleteOpportunity'];
     options?: never;
     head?: never;
@@ -176,7 +200,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Points a person to the documentation */
+    /**
+     * Points a person to the documentation
+     * @description A browser opening the service lands on `/docs`.
+     */
     get: operations['getRoot'];
     put?: never;
     post?: never;
@@ -193,7 +220,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** This contract as JSON */
+    /**
+     * This contract as JSON
+     * @description For tools and code generators (the TypeScript client in `clients/typescript` is typed from it).
+     */
     get: operations['getOpenApiJson'];
     put?: never;
     post?: never;
@@ -210,7 +240,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** This contract as YAML */
+    /**
+     * This contract as YAML
+     * @description The same document as `/openapi.json`.
+     */
     get: operations['getOpenApiYaml'];
     put?: never;
     post?: never;
@@ -227,7 +260,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The interactive documentation page (works offline) */
+    /**
+     * The interactive documentation page (works offline)
+     * @description Swagger UI on this contract; every file it loads comes from this service, none from elsewhere.
+     */
     get: operations['getDocs'];
     put?: never;
     post?: never;
@@ -244,7 +280,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A script or style sheet of the documentation page */
+    /**
+     * A script or style sheet of the documentation page
+     * @description Swagger UI's script, style sheet and icon, and the page's start-up script; any other name is 404.
+     */
     get: operations['getDocsAsset'];
     put?: never;
     post?: never;

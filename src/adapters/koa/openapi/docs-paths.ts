@@ -2,8 +2,14 @@
 import { commonHeaders } from './responses.js';
 import type { JsonSchema } from './schemas/schemas.js';
 
-const meta = (operationId: string, summary: string, responses: Record<string, JsonSchema>): JsonSchema => ({
-  get: { operationId, tags: ['documentation'], summary, security: [], responses },
+interface Operation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string;
+}
+
+const meta = (operation: Operation, responses: Record<string, JsonSchema>): JsonSchema => ({
+  get: { ...operation, tags: ['documentation'], security: [], responses },
 });
 
 const file = (description: string, mediaTypes: readonly string[]): JsonSchema => ({
@@ -19,31 +25,56 @@ const notFound: JsonSchema = {
 };
 
 export const docsPaths: Record<string, JsonSchema> = {
-  '/': meta('getRoot', 'Points a person to the documentation', {
-    '302': {
-      description: 'Redirects to `/docs` (with a one-line note for clients that do not follow redirects).',
-      headers: { ...commonHeaders(), Location: { required: true, schema: { type: 'string', const: '/docs' } } },
-      content: Object.fromEntries(['text/plain', 'text/html'].map((type) => [type, { schema: { type: 'string' } }])),
+  '/': meta(
+    {
+      operationId: 'getRoot',
+      summary: 'Points a person to the documentation',
+      description: 'A browser opening the service lands on `/docs`.',
     },
-  }),
-  '/openapi.json': meta('getOpenApiJson', 'This contract as JSON', {
-    '200': {
-      description: 'The OpenAPI 3.1 document.',
-      headers: commonHeaders(),
-      content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'] } } },
+    {
+      '302': {
+        description: 'Redirects to `/docs` (with a one-line note for clients that do not follow redirects).',
+        headers: { ...commonHeaders(), Location: { required: true, schema: { type: 'string', const: '/docs' } } },
+        content: Object.fromEntries(['text/plain', 'text/html'].map((type) => [type, { schema: { type: 'string' } }])),
+      },
     },
-  }),
-  '/openapi.yaml': meta('getOpenApiYaml', 'This contract as YAML', {
-    '200': file('The OpenAPI 3.1 document.', ['application/yaml']),
-  }),
-  '/docs': meta('getDocs', 'The interactive documentation page (works offline)', {
-    '200': file('An HTML page (Swagger UI, served by this service).', ['text/html']),
-  }),
+  ),
+  '/openapi.json': meta(
+    {
+      operationId: 'getOpenApiJson',
+      summary: 'This contract as JSON',
+      description: 'For tools and code generators (the TypeScript client in `clients/typescript` is typed from it).',
+    },
+    {
+      '200': {
+        description: 'The OpenAPI 3.1 document.',
+        headers: commonHeaders(),
+        content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'] } } },
+      },
+    },
+  ),
+  '/openapi.yaml': meta(
+    {
+      operationId: 'getOpenApiYaml',
+      summary: 'This contract as YAML',
+      description: 'The same document as `/openapi.json`.',
+    },
+    { '200': file('The OpenAPI 3.1 document.', ['application/yaml']) },
+  ),
+  '/docs': meta(
+    {
+      operationId: 'getDocs',
+      summary: 'The interactive documentation page (works offline)',
+      description: 'Swagger UI on this contract; every file it loads comes from this service, none from elsewhere.',
+    },
+    { '200': file('An HTML page (Swagger UI, served by this service).', ['text/html']) },
+  ),
   '/docs/{asset}': {
     get: {
       operationId: 'getDocsAsset',
       tags: ['documentation'],
       summary: 'A script or style sheet of the documentation page',
+      description: "Swagger UI's script, style sheet and icon, and the page's start-up script; any other name is 404.",
       security: [],
       parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {

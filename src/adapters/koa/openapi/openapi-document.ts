@@ -39,6 +39,8 @@ export function openApiDocument(): Record<string, unknown> {
       version: '1.0.0',
       summary: 'Opportunities for the mobile app; trusts Django simplejwt access tokens.',
       description: DESCRIPTION,
+      // A name only: the project publishes no support address or site, and a made-up one would mislead.
+      contact: { name: 'Opportunities service maintainers' },
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',

@@ -39,6 +39,9 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'getHealth',
       tags: ['operations'],
       summary: 'Readiness: the service and its database',
+      description:
+        'For a load balancer or an orchestrator: 200 while the database answers; 503 when it does not, or once ' +
+        'the instance is shutting down, so traffic goes elsewhere. Read replicas are reported, never make it unready.',
       security: [],
       responses: {
         '200': json('Ready.', ref('Health')),
@@ -51,6 +54,7 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'getLiveness',
       tags: ['operations'],
       summary: 'Liveness: the process answers',
+      description: 'Checks no dependency, so an orchestrator never restarts a healthy process for a database outage.',
       security: [],
       responses: { '200': json('Alive.', ref('Liveness')) },
     },
@@ -60,6 +64,9 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'getMetrics',
       tags: ['operations'],
       summary: 'Prometheus metrics (when served on this port)',
+      description:
+        'For a Prometheus scraper. Served on this port when metrics are on (`METRICS_ENABLED`) and `METRICS_PORT` ' +
+        'is 0 (production defaults to a port of their own); with `METRICS_TOKEN`, only to a scraper that sends it.',
       security: [],
       responses: {
         '200': {
@@ -89,6 +96,7 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'listOpportunities',
       tags: ['opportunities'],
       summary: 'List opportunities, newest first',
+      description: 'Every opportunity, newest first (ties by id); filters combine; `next` and `previous` link pages.',
       security: PUBLIC,
       parameters: [p('CategoryFilter'), ...pagingParameters()],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),
@@ -159,6 +167,7 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'listOpportunitiesByCategory',
       tags: ['opportunities'],
       summary: 'List one category, newest first',
+      description: 'The list restricted to one category, given in the path; the same filters and paging as the list.',
       security: PUBLIC,
       parameters: [
         { name: 'category', in: 'path', required: true, schema: ref('OpportunityCategory') },
@@ -173,6 +182,9 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'getOpportunity',
       tags: ['opportunities'],
       summary: 'Get one opportunity',
+      description:
+        'The opportunity with its `ETag`. Send that ETag as `If-None-Match` to revalidate a kept copy (304 when ' +
+        'current), and as `If-Match` on PUT or DELETE.',
       security: PUBLIC,
       parameters: [p('IfNoneMatch')],
       responses: {
@@ -188,6 +200,10 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'updateOpportunity',
       tags: ['opportunities'],
       summary: 'Replace the editable fields',
+      description:
+        'Only its creator or a token with `role: admin` may change it. Every editable field is replaced (an omitted ' +
+        'optional one goes back to its default); send the `ETag` you read as `If-Match` so that a change made ' +
+        'meanwhile is not overwritten.',
       security: BEARER,
       parameters: [p('IfMatch'), p('IdempotencyKey')],
       requestBody: body,
@@ -210,6 +226,9 @@ export const paths: Record<string, JsonSchema> = {
       operationId: 'deleteOpportunity',
       tags: ['opportunities'],
       summary: 'Delete an opportunity',
+      description:
+        'Deletes it for good. Only its creator or a token with `role: admin` may; with `If-Match`, only if it is ' +
+        'still at that version.',
       security: BEARER,
       parameters: [p('IfMatch'), p('IdempotencyKey')],
       responses: {

@@ -15,7 +15,7 @@ interface Scope {
  * an older state from one. For `windowMs` after a user's write, every read made for that user
  * (same token `user_id`) goes to the primary, as does any read later in the writing request, and
  * any request that asks for it (`X-Read-Consistency: primary`, for clients that cannot rely on
- * one instance seeing all their writes). Per service instance: see the README's topology notes.
+ * one instance seeing all their writes). Per service instance: see docs/operations.md, "Topology".
  */
 export class ReadYourWrites {
   private readonly scopes = new AsyncLocalStorage<Scope>();

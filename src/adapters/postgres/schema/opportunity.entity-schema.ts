@@ -5,8 +5,8 @@ import { TITLE_POSTING_TRIGGERS } from './title-postings.entity-schema.js';
 
 /**
  * The whole `opportunity` table, mapped onto the plain domain class (no decorators in the domain).
- * This is the single source of the schema: `npx mikro-orm migration:create` diffs it against the
- * migration snapshot, and tests/adapters/postgres/schema/schema-drift.test.ts fails when a migrated
+ * This is the single source of the schema: `npx mikro-orm migration:create` diffs it against a
+ * migrated database (no snapshot file), and tests/adapters/postgres/schema/schema-drift.test.ts fails when a migrated
  * database differs from it. Names of indexes and checks are spelled out so the diff is stable.
  */
 export const OpportunitySchema = defineEntity({

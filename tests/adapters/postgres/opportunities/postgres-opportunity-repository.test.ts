@@ -6,7 +6,7 @@ import { opportunityRepositoryContract } from '../../opportunity-repository.cont
 
 let orm: MikroORM | undefined;
 
-opportunityRepositoryContract('MikroORM on PostgreSQL', () => ({
+opportunityRepositoryContract('PostgreSQL', () => ({
   fresh: async () => {
     orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     await orm.em.getConnection().execute('truncate opportunity');

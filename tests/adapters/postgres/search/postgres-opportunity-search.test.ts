@@ -7,7 +7,7 @@ import { opportunitySearchContract } from '../../opportunity-search.contract.js'
 
 let orm: MikroORM | undefined;
 
-opportunitySearchContract('MikroORM on PostgreSQL', () => ({
+opportunitySearchContract('PostgreSQL', () => ({
   fresh: async () => {
     orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     await orm.em

@@ -3,8 +3,8 @@ import type { QueryTexts } from './tsquery-text.js';
 
 /**
  * How many candidates one search ranks at most, and how many index matches a tier may read to
- * find them when filters reject some. These bound every request's cost; see the README's search
- * section for what the cap trades away.
+ * find them when filters reject some. These bound every request's cost; see docs/search.md for what
+ * the cap trades away.
  */
 export interface SearchLimits {
   /** How many of the newest rows are read in time order (the rest through GIN indexes). */

@@ -53,7 +53,7 @@ export function stretchOf(page: PageRequest): Pick<NewestTitleMatchesParams, 'cr
   return towardsTier ? fromStart : { ...fromStart, take: 0 };
 }
 
-/** Reads the title tier's candidates from the postings for the search statement's `$21`. */
+/** Reads the title tier's candidates from the postings, for the search statement's `titleIds` parameter. */
 export class TitlePostings {
   private readonly statements: Record<'forward' | 'backward', PreparedStatement<NewestTitleMatchesParams>>;
   private readonly intersections: TitleIntersections;

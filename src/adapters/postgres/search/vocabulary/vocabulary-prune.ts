@@ -18,7 +18,7 @@ const SAMPLE_ROWS = 256;
 /**
  * The trigger adds every new word of a write to the vocabulary and never removes one: words of
  * deleted or edited rows would stay forever, and a client writing random words could grow the
- * vocabulary (and its trigram index, which every typo correction reads) without bound. A prune
+ * vocabulary (and its deletion variants, which every typo correction reads) without bound. A prune
  * pass walks the vocabulary in batches and deletes the words no row contains any more.
  *
  * "Contains" is tested through the search vector's GIN index with the word's stem, so a word is
