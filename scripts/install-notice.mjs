@@ -17,6 +17,6 @@ try {
 
 console.log(
   `opportunities-service: npm scripts (start, test, bench) run on Node ${process.version}, ` +
-    `installed from the npm package "node" (system Node: ${systemNode}; the service needs >= 22.17). ` +
+    `installed from the npm package "node" (system Node: ${systemNode}; the service needs >= 26, as "engines" says). ` +
     'Production images should run Node 26 directly.',
 );

@@ -35,7 +35,7 @@ export interface KoaAppDependencies {
   readonly healthTimeoutMs?: number;
   /** Base of absolute links (`next`/`previous`); relative links when absent, never the Host header. */
   readonly publicUrl?: string;
-  /** Believe X-Forwarded-For / -Proto / -Host (only behind a proxy that sets them). */
+  /** Believe X-Forwarded-For and -Proto (only behind a proxy that sets them); the Host header is never used. */
   readonly trustProxy?: boolean;
   readonly corsOrigins?: readonly string[];
   /**

@@ -8,7 +8,7 @@ import { TokenRejectedError } from '../../../src/application/ports/access-token-
 import { simplejwtPayload } from '../../support/raw-jwt.js';
 import { rejection } from '../../support/rejection.js';
 
-/** JWKS cache policy (docs/operations.md): refetch for unknown kids at most every 30 s, re-read after 10 min. */
+/** JWKS cache policy (docs/configuration.md): refetch for unknown kids at most every 30 s, re-read after 10 min. */
 const COOLDOWN_MS = 30_000;
 const CACHE_MAX_AGE_MS = 10 * 60_000;
 
