@@ -77,18 +77,18 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const replicas = replicaSet.size > 0 ? replicaSet : undefined;
     const readYourWrites = new ReadYourWrites(config.replicas.readYourWritesMs);
 
-    const verifier = await tokenVerifier(config, logger);
     const metrics = config.ops.metricsEnabled
       ? new PrometheusMetrics(() => poolState(orm), replicas && (() => replicas.statuses()))
       : undefined;
     const tracing = await tracingFor(config.tracing, metrics, logger);
+    const verifier = await tokenVerifier(config, logger, tracing?.clientSpans({}));
     // Registered before the server's drain, so it runs after it: the last requests' spans are in the queue.
     let drainStarted = 0;
     if (tracing) {
       const budget = () => ops.shutdownTimeoutMs - (drainStarted ? Date.now() - drainStarted : 0);
       cleanups.unshift(flushTracing(tracing, budget, logger));
     }
-    const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger) : undefined;
+    const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger, tracing) : undefined;
     if (rateLimitStore?.close) cleanups.push(() => rateLimitStore.close?.() ?? Promise.resolve());
 
     let stopping = false;

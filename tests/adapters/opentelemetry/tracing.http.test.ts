@@ -54,7 +54,11 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       });
       expect(response.status).to.equal(200);
 
-      await receiver.waitFor((spans) => spans.some((span) => span.traceId === traceId && span.kind === CLIENT));
+      await receiver.waitFor(
+        (spans) =>
+          serverSpanOf(spans, traceId) !== undefined &&
+          spans.some((span) => span.traceId === traceId && span.kind === CLIENT),
+      );
       const server = serverSpanOf(receiver.spans, traceId);
       expect(server, 'server span').to.not.equal(undefined);
       expect(server?.parentSpanId).to.equal(callerSpanId);
@@ -90,6 +94,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       expect(line?.fields).to.deep.include({ span_id: server?.spanId, trace_sampled: true, status: 200 });
 
       // The POST's own trace: its insert is a child span of it, named by its statement.
+      await receiver.waitFor((spans) => spans.some((span) => span.name === 'POST /api/v1/opportunities'));
       const post = receiver.spans.find((span) => span.kind === SERVER && span.name === 'POST /api/v1/opportunities');
       expect(post?.attributes['http.response.status_code']).to.equal(201);
       await receiver.waitFor((spans) =>
@@ -115,6 +120,22 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
           (type) => type === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'),
         ),
       ).to.equal(true);
+    });
+
+    it('names the search’s statements by what they read, and keeps the words out of the trace', async () => {
+      const traceId = hexId(16);
+      const words = 'zanzibarish pyhton';
+      const response = await api.request(`${PATH}/search?q=${encodeURIComponent(words)}`, {
+        headers: { traceparent: `00-${traceId}-${hexId(8)}-01` },
+      });
+      expect(response.status).to.equal(200);
+      await receiver.waitFor((spans) => serverSpanOf(spans, traceId) !== undefined);
+      const names = receiver.spans.filter((s) => s.traceId === traceId && s.kind === CLIENT).map((s) => s.name);
+      expect(names.length).to.be.greaterThan(0);
+      for (const name of names) expect(name).to.match(/^search_/);
+      expect(serverSpanOf(receiver.spans, traceId)?.name).to.equal('GET /api/v1/opportunities/search');
+      const sent = Buffer.concat(receiver.rawBodies).toString('latin1');
+      expect(sent).to.not.contain('zanzibarish');
     });
 
     it('records a 404 as a span with its status (not an error), and starts a new trace without traceparent', async () => {
