@@ -14,6 +14,8 @@ export interface OtlpReceiver {
   readonly requests: string[];
   /** Every request body as received (after gzip), to search for material that must never be sent. */
   readonly rawBodies: Buffer[];
+  /** Export requests answered 200, and their bytes (counted in both modes). */
+  readonly accepted: { requests: number; bytes: number };
   behave(behaviour: ReceiverBehaviour): void;
   /** Waits until `predicate` holds for the received spans (polling), or fails after `timeoutMs`. */
   waitFor(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -27,7 +29,10 @@ export interface OtlpReceiver {
  * another content type, 400 for a body it cannot decode. Stands in for an OpenTelemetry Collector,
  * Jaeger or Grafana Tempo (none installs here), for the tests and the bench.
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(options: { decode?: boolean } = {}): Promise<OtlpReceiver> {
+  // The bench only counts: decoding every span would take CPU from the service it measures.
+  const decode = options.decode ?? true;
+  const accepted = { requests: 0, bytes: 0 };
   const spans: ReceivedSpan[] = [];
   const requests: string[] = [];
   const rawBodies: Buffer[] = [];
@@ -39,6 +44,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     if (req.method !== 'POST' || req.url !== '/v1/traces') return answer(res, 404, 'text/plain', 'not found');
     if (behaviour === 'fail') return answer(res, 503, 'text/plain', 'unavailable');
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    if (!decode && (type === 'application/x-protobuf' || type === 'application/json')) {
+      accepted.requests += 1;
+      accepted.bytes += body.length;
+      return answer(res, 200, type, type === 'application/json' ? '{}' : Buffer.alloc(0));
+    }
     try {
       const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
       if (type === 'application/x-protobuf') {
@@ -52,6 +62,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       requests.push(type);
       rawBodies.push(raw);
+      accepted.requests += 1;
+      accepted.bytes += body.length;
     } catch (error) {
       answer(res, 400, 'text/plain', `bad request: ${String(error)}`);
     }
@@ -74,6 +86,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     requests,
     rawBodies,
+    accepted,
     behave: (next) => {
       behaviour = next;
     },
