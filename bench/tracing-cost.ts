@@ -160,7 +160,8 @@ async function main(): Promise<void> {
         const rps = runs[variant].map((r) => r.rps);
         const cpu = runs[variant].map((r) => r.serverCpuUsPerRequest ?? 0);
         const rpsDelta = variant === 'without' ? '' : `${(((median(rps) - rps0) / rps0) * 100).toFixed(1)} %`;
-        const cpuDelta = variant === 'without' ? '' : `+${(((median(cpu) - cpu0) / cpu0) * 100).toFixed(1)} %`;
+        const change = ((median(cpu) - cpu0) / cpu0) * 100;
+        const cpuDelta = variant === 'without' ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`;
         const target = variant === 'without' ? '' : `≤ ${TARGETS[variant]} % fewer req/s`;
         lines.push(
           `| ${name} | ${variant} | ${median(rps)} (${range(rps)}) | ${rpsDelta} | ${median(cpu)} (${range(cpu)}) | ${cpuDelta} | ${target} |`,

@@ -36,7 +36,8 @@ describe('Tracing export is bounded: a collector that hangs or fails never slows
     receiver = await startOtlpReceiver();
     api = await startTestService({
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_TIMEOUT: '400',
+      // Long enough that the export stays hung for the whole hung block, even on a loaded machine.
+      OTEL_EXPORTER_OTLP_TIMEOUT: '3000',
       OTEL_BSP_MAX_QUEUE_SIZE: '16',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '8',
       OTEL_BSP_SCHEDULE_DELAY: '5',
@@ -53,20 +54,20 @@ describe('Tracing export is bounded: a collector that hangs or fails never slows
     receiver.behave('hang');
     const hung = await latencies(api, 40);
     const queueFull = await counter(api, QUEUE_FULL);
-    // The queue (16 spans) filled while the export hung: everything past it was dropped and counted.
+    // 80 spans: the queue (16) filled behind the hung export (8): everything past it was dropped and counted.
     expect(queueFull).to.be.greaterThan(40);
     receiver.behave('accept');
-    await new Promise((resolve) => setTimeout(resolve, 700)); // the hung export times out (400 ms)
+    await new Promise((resolve) => setTimeout(resolve, 3_300)); // the hung export times out (3 s)
     const healthyAfter = await latencies(api, 40);
     expect(await counter(api, EXPORT_FAILED)).to.be.greaterThan(0);
 
     const healthy = median([...healthyBefore, ...healthyAfter]);
     const whileHung = median(hung);
-    // Noise on a shared machine is a millisecond or two; waiting for the collector would be 400 ms.
+    // Noise on a shared machine is a few milliseconds; waiting for the collector would be 3 s.
     expect(whileHung, `median ${whileHung.toFixed(2)} ms hung vs ${healthy.toFixed(2)} ms healthy`).to.be.below(
-      healthy * 1.5 + 2,
+      healthy * 2 + 5,
     );
-    expect(Math.max(...hung)).to.be.below(200);
+    expect(Math.max(...hung)).to.be.below(500);
     // Exports resume once the collector answers again.
     const before = receiver.spans.length;
     await latencies(api, 2);

@@ -34,7 +34,6 @@ export function statementSpan(label: string, text: string): StatementSpan {
       'db.operation.name': operation,
       ...(table ? { 'db.collection.name': table } : {}),
       'db.query.summary': table ? `${operation} ${table}` : operation,
-      'db.postgresql.statement': label,
     },
   };
 }

@@ -14,7 +14,6 @@ describe('Statement spans: named by the statement, attributes from its text, nev
         'db.operation.name': 'SELECT',
         'db.collection.name': 'opportunity',
         'db.query.summary': 'SELECT opportunity',
-        'db.postgresql.statement': 'opportunity_find_by_id',
       },
     });
     expect(statements.update.span.attributes['db.query.summary']).to.equal('UPDATE opportunity');
