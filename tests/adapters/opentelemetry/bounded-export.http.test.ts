@@ -91,6 +91,28 @@ describe('Tracing export is bounded: a collector that hangs or fails never slows
   });
 });
 
+describe('Tracing with no collector listening', () => {
+  it('answers as usual and counts the spans it could not send', async () => {
+    const { freePort } = await import('../../support/test-database.js');
+    const api = await startTestService({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '500',
+      OTEL_BSP_SCHEDULE_DELAY: '5',
+    });
+    try {
+      const times = await latencies(api, 10);
+      expect(Math.max(...times)).to.be.below(500);
+      const deadline = Date.now() + 5_000;
+      while ((await counter(api, EXPORT_FAILED)) === 0) {
+        if (Date.now() > deadline) throw new Error('no export failure counted');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
 describe('Tracing at shutdown: flushes what is queued, within the shutdown budget', () => {
   it('exports the last requests’ spans when the collector answers', async () => {
     const receiver = await startOtlpReceiver();
