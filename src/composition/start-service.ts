@@ -22,6 +22,7 @@ import { rateLimitStoreFor, tokenVerifier } from './configured-adapters.js';
 import { buildContainer } from './container.js';
 import { TOKENS } from './di-tokens.js';
 import { scheduleHousekeeping } from './housekeeping.js';
+import { databaseAttributes, flushTracing, tracingFor } from './tracing.js';
 import { drain, listen } from './http-server.js';
 
 export interface RunningService {
@@ -39,6 +40,7 @@ type Cleanup = () => Promise<void>;
 /** Connects the real adapters (PostgreSQL via MikroORM, jose, Koa…) and starts listening. */
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
   const cleanups: Cleanup[] = [];
+  const { ops } = config;
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
     if (config.migrateOnStart) {
@@ -75,15 +77,21 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const replicas = replicaSet.size > 0 ? replicaSet : undefined;
     const readYourWrites = new ReadYourWrites(config.replicas.readYourWritesMs);
 
-    const verifier = await tokenVerifier(config, logger);
     const metrics = config.ops.metricsEnabled
       ? new PrometheusMetrics(() => poolState(orm), replicas && (() => replicas.statuses()))
       : undefined;
-    const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger) : undefined;
+    const tracing = await tracingFor(config.tracing, metrics, logger);
+    const verifier = await tokenVerifier(config, logger, tracing?.clientSpans({}));
+    // Registered before the server's drain, so it runs after it: the last requests' spans are in the queue.
+    let drainStarted = 0;
+    if (tracing) {
+      const budget = () => ops.shutdownTimeoutMs - (drainStarted ? Date.now() - drainStarted : 0);
+      cleanups.unshift(flushTracing(tracing, budget, logger));
+    }
+    const rateLimitStore = config.ops.rateLimitEnabled ? await rateLimitStoreFor(config, logger, tracing) : undefined;
     if (rateLimitStore?.close) cleanups.push(() => rateLimitStore.close?.() ?? Promise.resolve());
 
     let stopping = false;
-    const { ops } = config;
     // One router for the repository, the search and the idempotency store: reads of the first two
     // go to a healthy replica, and all three write through the same primary pool.
     const queries = new RoutedQueries(
@@ -93,6 +101,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         readYourWrites,
         ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
       },
+      tracing?.clientSpans(databaseAttributes(databaseUrl)),
     );
     const metricsEndpoint = metrics
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })
@@ -111,6 +120,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       http: {
         requireIdempotencyKey: config.idempotency.required,
         ...(metrics ? { metrics } : {}),
+        ...(tracing ? { tracing: tracing.requests } : {}),
         ...(metricsEndpoint && ops.metricsPort === 0 ? { metricsEndpoint } : {}),
         ...(ops.metricsToken ? { metricsToken: ops.metricsToken } : {}),
         ...(rateLimitStore
@@ -148,7 +158,10 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       );
     }
     const server = await listen(app, config.host, config.port, ops);
-    cleanups.unshift(() => drain(server, ops.shutdownTimeoutMs));
+    cleanups.unshift(() => {
+      drainStarted = Date.now();
+      return drain(server, ops.shutdownTimeoutMs);
+    });
     let metricsUrl: string | undefined;
     if (metricsEndpoint && ops.metricsPort !== 0) {
       const metricsServer = await listen(metricsApp(metricsEndpoint, ops.metricsToken), config.host, ops.metricsPort);

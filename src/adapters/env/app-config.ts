@@ -1,4 +1,7 @@
-export class ConfigError extends Error {}
+import { ConfigError } from './config-error.js';
+import { loadTracingConfig, type TracingConfig } from './tracing-config.js';
+
+export { ConfigError };
 
 export interface JwtConfig {
   readonly algorithm: string;
@@ -43,6 +46,8 @@ export interface AppConfig {
   readonly idempotency: IdempotencyConfig;
   /** How often the search vocabulary drops words no row uses any more; 0 = never. */
   readonly vocabularyPruneIntervalMs: number;
+  /** OpenTelemetry traces (the standard OTEL_* variables); undefined = off. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 export interface IdempotencyConfig {
@@ -213,6 +218,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       purgeBatchSize: integer(env, 'IDEMPOTENCY_PURGE_BATCH_SIZE', 1000, 1, 100_000),
     },
     vocabularyPruneIntervalMs: integer(env, 'SEARCH_VOCABULARY_PRUNE_INTERVAL_SECONDS', 3_600, 0, 604_800) * 1000,
+    tracing: loadTracingConfig(env),
   };
   if (production) requireProductionSettings(config);
   checkReplicaUrls(config);

@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { createRemoteJWKSet, type CryptoKey, importSPKI, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, type CryptoKey, customFetch, importSPKI, type JWTVerifyGetKey } from 'jose';
+
+/** Runs the JWKS fetch inside a client span when tracing is on (the OpenTelemetry adapter implements it). */
+export type TracedFetch = <T>(
+  name: string,
+  attributes: Readonly<Record<string, string>>,
+  call: () => Promise<T>,
+) => Promise<T>;
 
 export interface KeySettings {
   readonly algorithm: string;
@@ -8,6 +15,8 @@ export interface KeySettings {
   /** PEM text, or a path to a PEM file. */
   readonly publicKey?: string | undefined;
   readonly jwksUrl?: string | undefined;
+  /** Tracing: the JWKS fetch (at the first token, then when a key is unknown or the cache is old) becomes a span. */
+  readonly traced?: TracedFetch | undefined;
 }
 
 export type VerificationKey = CryptoKey | JWTVerifyGetKey;
@@ -31,12 +40,23 @@ export async function loadVerificationKeys(settings: KeySettings): Promise<Verif
     return [await importSPKI(pem, algorithm)];
   }
   if (settings.jwksUrl) {
+    const url = new URL(settings.jwksUrl);
+    const { traced } = settings;
+    // The span names the key set's address, never a query string or credentials in the URL.
+    const attributes = {
+      'http.request.method': 'GET',
+      'server.address': url.hostname,
+      'url.full': `${url.origin}${url.pathname}`,
+    };
     return [
-      createRemoteJWKSet(new URL(settings.jwksUrl), {
+      createRemoteJWKSet(url, {
         timeoutDuration: 2_000,
         // An unknown `kid` refetches the set at most once per cooldown.
         cooldownDuration: 30_000,
         cacheMaxAge: 10 * 60_000,
+        ...(traced
+          ? { [customFetch]: (href, options) => traced('jwks_fetch', attributes, () => fetch(href, options)) }
+          : {}),
       }),
     ];
   }

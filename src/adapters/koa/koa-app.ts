@@ -15,6 +15,7 @@ import { type RateLimitPolicy, rateLimiting } from './middleware/rate-limiting.m
 import { responseHeaders } from './middleware/response-headers.middleware.js';
 import { metricsHandler, type MetricsEndpoint } from './metrics.routes.js';
 import { noMetrics, type ServiceMetrics } from './service-metrics.js';
+import type { RequestTracing } from './request-tracing.js';
 
 export interface KoaAppDependencies {
   readonly useCases: OpportunityUseCases;
@@ -22,6 +23,8 @@ export interface KoaAppDependencies {
   readonly health: HealthCheck;
   readonly logger: Logger;
   readonly metrics?: ServiceMetrics;
+  /** Server spans (OpenTelemetry); absent means no span work at all. */
+  readonly tracing?: RequestTracing;
   /** Serves `GET /metrics` on this app when given (Prometheus text format). */
   readonly metricsEndpoint?: MetricsEndpoint;
   /** METRICS_TOKEN: /metrics then needs `Authorization: Bearer <token>`. */
@@ -106,7 +109,7 @@ export function createKoaApp(deps: KoaAppDependencies): Koa {
   const ops = operationalRoutes(deps);
 
   app.use(responseHeaders(deps.isStopping ? { isStopping: deps.isStopping } : {}));
-  app.use(accessLog(deps.logger, metrics));
+  app.use(accessLog(deps.logger, metrics, deps.tracing));
   app.use(errorHandling(deps.logger));
   app.use(singleHost);
   // Off when no origin is configured (the main client is a mobile app): then no step at all.

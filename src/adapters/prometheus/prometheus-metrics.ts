@@ -29,6 +29,8 @@ export class PrometheusMetrics implements ServiceMetrics {
   >();
 
   private readonly databaseReads: Counter<'target' | 'reason'>;
+  private readonly tracingSpansExported: Counter;
+  private readonly tracingSpansDropped: Counter<'reason'>;
 
   constructor(poolState?: () => Promise<PoolState | undefined>, replicas?: () => readonly ReplicaHealth[]) {
     const registers = [this.registry];
@@ -82,6 +84,20 @@ export class PrometheusMetrics implements ServiceMetrics {
       labelNames: ['target', 'reason'],
       registers,
     });
+    this.tracingSpansExported = new Counter({
+      name: 'tracing_spans_exported_total',
+      help: 'Trace spans the collector accepted',
+      registers,
+    });
+    this.tracingSpansDropped = new Counter({
+      name: 'tracing_spans_dropped_total',
+      help: 'Trace spans given up: queue_full (collector slower than the service, or away) or export_failed',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Both series exist from the start, so an alert on a rate sees a zero and not an absence.
+    this.tracingSpansDropped.inc({ reason: 'queue_full' }, 0);
+    this.tracingSpansDropped.inc({ reason: 'export_failed' }, 0);
     if (replicas) {
       new Gauge({
         name: 'db_replica_up',
@@ -133,6 +149,14 @@ export class PrometheusMetrics implements ServiceMetrics {
 
   rateLimited(bucket: string): void {
     this.rateLimitRejections.inc({ bucket });
+  }
+
+  spansExported(count: number): void {
+    this.tracingSpansExported.inc(count);
+  }
+
+  spansDropped(count: number, reason: 'queue_full' | 'export_failed'): void {
+    this.tracingSpansDropped.inc({ reason }, count);
   }
 
   rateLimitStoreError(): void {

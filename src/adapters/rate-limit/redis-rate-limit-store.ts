@@ -10,6 +10,16 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return { count, ttl }
 `;
 
+/** Runs one Redis command inside a client span when tracing is on (the OpenTelemetry adapter implements it). */
+export type TracedCommand = <T>(
+  name: string,
+  attributes: Readonly<Record<string, string | number>>,
+  call: () => Promise<T>,
+) => Promise<T>;
+
+// The span says what ran, never the key: keys hold a user id or a client address.
+const HIT_SPAN = { 'db.system.name': 'redis', 'db.operation.name': 'EVAL', 'db.query.summary': 'EVAL rate_limit_hit' };
+
 /**
  * Fixed-window counters in Redis, shared by every instance behind a load balancer. Fails fast
  * (short timeouts, no offline queue) so an unreachable Redis costs a request milliseconds, not
@@ -18,7 +28,11 @@ return { count, ttl }
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: Redis;
 
-  constructor(url: string, prefix = 'opportunities:ratelimit:') {
+  constructor(
+    url: string,
+    prefix = 'opportunities:ratelimit:',
+    private readonly traced?: TracedCommand,
+  ) {
     this.redis = new Redis(url, {
       keyPrefix: prefix,
       enableOfflineQueue: false,
@@ -46,7 +60,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, windowMs: number): Promise<RateLimitCounter> {
-    const [count, ttl] = (await this.redis.eval(HIT, 1, key, String(windowMs))) as [number, number];
+    const run = () => this.redis.eval(HIT, 1, key, String(windowMs)) as Promise<[number, number]>;
+    const [count, ttl] = await (this.traced ? this.traced('rate_limit_hit', HIT_SPAN, run) : run());
     return { count, resetAt: Date.now() + ttl };
   }
 

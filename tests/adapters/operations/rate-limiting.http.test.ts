@@ -1,25 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { expect } from 'chai';
 import { skipLoudly } from '../../support/loud-skip.js';
+import { REDIS_MISSING, redisAnswers } from '../../support/redis.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 
 const PATH = '/api/v1/opportunities';
-const REDIS_MISSING = 'Redis does not answer at 127.0.0.1:6379 (.ci/run starts it when it is installed)';
 const post = { title: 'Rate limited', description: 'Posted in a loop.', category: 'tests' };
-
-function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(6379, '127.0.0.1');
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => resolve(false));
-  });
-}
 
 describe('Operations: rate limiting', () => {
   describe('in memory (single instance)', () => {

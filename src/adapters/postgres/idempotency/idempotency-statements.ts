@@ -32,8 +32,6 @@ export type RecordRow = InferResult<ReturnType<typeof findRecord>>[number];
 /** What the keyed create learned: whether it got the key's lock, and whether it claimed the key. */
 export type CreateRow = InferResult<ReturnType<typeof keyedCreate>>[number];
 
-const STATEMENT_PREFIX = 'idem';
-
 /**
  * The idempotency store's statements, written in Kysely typed by the entity schemas and compiled
  * once. The opportunity statements an update or delete runs inside its transaction are the
@@ -47,10 +45,10 @@ export class IdempotencyStatements {
   readonly purge: PreparedStatement<{ now: Date; limit: number }>;
 
   constructor(db: Kysely<Database>) {
-    this.find = prepare<KeyParams>((param) => findRecord(db, param), STATEMENT_PREFIX);
+    this.find = prepare<KeyParams>((param) => findRecord(db, param), 'idempotency_find');
     this.lock = prepare<{ lockId: string }>(
       (param) => db.selectNoFrom((eb) => tryLock(eb, param).as('held')),
-      STATEMENT_PREFIX,
+      'idempotency_lock',
     );
     this.record = prepare<RecordParams>(
       (param) =>
@@ -59,9 +57,9 @@ export class IdempotencyStatements {
           .values(recordColumns(param))
           .onConflict(replaceExpired)
           .returning('idempotency_key.user_id'),
-      STATEMENT_PREFIX,
+      'idempotency_record',
     );
-    this.create = prepare<RecordParams & OpportunityValues>((param) => keyedCreate(db, param), STATEMENT_PREFIX);
+    this.create = prepare<RecordParams & OpportunityValues>((param) => keyedCreate(db, param), 'idempotency_create');
     // Batches in expiry order; rows another purge holds are skipped rather than waited for.
     this.purge = prepare<{ now: Date; limit: number }>(
       (param) =>
@@ -80,7 +78,7 @@ export class IdempotencyStatements {
           )
           .whereRef('k.user_id', '=', 'expired.user_id')
           .whereRef('k.idempotency_key', '=', 'expired.idempotency_key'),
-      STATEMENT_PREFIX,
+      'idempotency_purge',
     );
   }
 }

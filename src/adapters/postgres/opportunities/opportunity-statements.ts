@@ -71,20 +71,28 @@ export class OpportunityStatements {
   private readonly lists = new Map<number, PreparedStatement<PageParams>>();
 
   constructor(private readonly db: Kysely<OpportunityDatabase>) {
-    this.findById = prepare((param) =>
-      db.selectFrom('opportunity as o').select(OPPORTUNITY_COLUMNS).where('o.id', '=', param('id')),
+    this.findById = prepare(
+      (param) => db.selectFrom('opportunity as o').select(OPPORTUNITY_COLUMNS).where('o.id', '=', param('id')),
+      'opportunity_find_by_id',
     );
-    this.insert = prepare<OpportunityValues>((param) => db.insertInto('opportunity').values(insertedColumns(param)));
-    this.update = prepare<OpportunityValues & { expectedVersion: number }>((param) =>
-      db
-        .updateTable('opportunity')
-        .set(revisedColumns(param))
-        .where('id', '=', param('id'))
-        .where('version', '=', param('expectedVersion')),
+    this.insert = prepare<OpportunityValues>(
+      (param) => db.insertInto('opportunity').values(insertedColumns(param)),
+      'opportunity_insert',
     );
-    this.remove = prepare((param) => db.deleteFrom('opportunity').where('id', '=', param('id')));
-    this.removeAtVersion = prepare<{ id: string; expectedVersion: number }>((param) =>
-      db.deleteFrom('opportunity').where('id', '=', param('id')).where('version', '=', param('expectedVersion')),
+    this.update = prepare<OpportunityValues & { expectedVersion: number }>(
+      (param) =>
+        db
+          .updateTable('opportunity')
+          .set(revisedColumns(param))
+          .where('id', '=', param('id'))
+          .where('version', '=', param('expectedVersion')),
+      'opportunity_update',
+    );
+    this.remove = prepare((param) => db.deleteFrom('opportunity').where('id', '=', param('id')), 'opportunity_delete');
+    this.removeAtVersion = prepare<{ id: string; expectedVersion: number }>(
+      (param) =>
+        db.deleteFrom('opportunity').where('id', '=', param('id')).where('version', '=', param('expectedVersion')),
+      'opportunity_delete_at_version',
     );
   }
 
@@ -125,7 +133,7 @@ export class OpportunityStatements {
         }
         const order = direction === 'before' ? 'asc' : 'desc';
         return query.orderBy('o.created_at', order).orderBy('o.id', order).limit(param('limit'));
-      });
+      }, `opportunity_page_${direction}`);
       this.lists.set(key, statement);
     }
     return statement;

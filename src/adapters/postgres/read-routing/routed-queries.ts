@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { type StatementSpan, TRANSACTION_SPANS, type TracedCall } from '../sql/statement-span.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
 
@@ -16,7 +17,13 @@ export interface NamedQuery {
   readonly name: string;
   readonly text: string;
   readonly values: unknown[];
+  /** Its span when tracing is on (the label and constant attributes, never the values). */
+  readonly span?: StatementSpan;
 }
+
+const BEGIN: NamedQuery = { name: '', text: 'begin', values: [], span: TRANSACTION_SPANS.begin };
+const COMMIT: NamedQuery = { name: '', text: 'commit', values: [], span: TRANSACTION_SPANS.commit };
+const ROLLBACK: NamedQuery = { name: '', text: 'rollback', values: [], span: TRANSACTION_SPANS.rollback };
 
 /** Runs one statement inside a transaction. */
 export type RunQuery = <R extends QueryResultRow>(query: NamedQuery) => Promise<QueryResult<R>>;
@@ -32,6 +39,8 @@ export class RoutedQueries {
   constructor(
     private readonly orm: MikroORM,
     private readonly routing?: ReadRouting,
+    /** Tracing: every statement becomes a client span of the request's span. */
+    private readonly traced?: TracedCall,
   ) {}
 
   async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
@@ -41,7 +50,7 @@ export class RoutedQueries {
 
   /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
   async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
-    return guardDatabase(async () => (this.primaryPool ?? (await this.connectPrimary())).query<R>(query));
+    return guardDatabase(async () => this.run<R>(this.primaryPool ?? (await this.connectPrimary()), query));
   }
 
   /**
@@ -52,16 +61,16 @@ export class RoutedQueries {
     this.routing?.readYourWrites.noteWrite();
     return guardDatabase(async () => {
       const client = await (this.primaryPool ?? (await this.connectPrimary())).connect();
-      const run: RunQuery = (query) => client.query(query);
+      const run: RunQuery = (query) => this.run(client, query);
       let failure: unknown;
       try {
-        await client.query('begin');
+        await this.run(client, BEGIN);
         const result = await work(run);
-        await client.query(commits(result) ? 'commit' : 'rollback');
+        await this.run(client, commits(result) ? COMMIT : ROLLBACK);
         return result;
       } catch (error) {
         failure = error;
-        await client.query('rollback').catch(() => undefined);
+        await this.run(client, ROLLBACK).catch(() => undefined);
         throw error;
       } finally {
         // A client that failed mid-transaction may be broken: destroy it rather than reuse it.
@@ -79,7 +88,7 @@ export class RoutedQueries {
     const replica = routing && !routing.readYourWrites.primaryRequired() ? routing.replicas.pick() : undefined;
     if (replica) {
       try {
-        const rows = (await (await replica.pool()).query<R>(query)).rows;
+        const rows = (await this.run<R>(await replica.pool(), query)).rows;
         routing?.onRead?.('replica');
         return rows;
       } catch (error) {
@@ -92,7 +101,16 @@ export class RoutedQueries {
     } else {
       routing?.onRead?.('primary');
     }
-    return guardDatabase(async () => (await (this.primaryPool ?? (await this.connectPrimary())).query<R>(query)).rows);
+    return guardDatabase(
+      async () => (await this.run<R>(this.primaryPool ?? (await this.connectPrimary()), query)).rows,
+    );
+  }
+
+  /** One statement, inside its client span when tracing is on. */
+  private run<R extends QueryResultRow>(target: Pool | PoolClient, query: NamedQuery): Promise<QueryResult<R>> {
+    const { traced } = this;
+    const { span } = query;
+    return traced && span ? traced(span.name, span.attributes, () => target.query<R>(query)) : target.query<R>(query);
   }
 
   /** Only the first call waits: an await per query costs measurably on the hot paths. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Compilable } from 'kysely';
+import { type StatementSpan, statementSpan } from './statement-span.js';
 
 /**
  * A query shape compiled once to SQL text plus a recipe for its parameter list. Executed as a
@@ -10,6 +11,8 @@ export interface PreparedStatement<P> {
   /** Stable for the SQL text, so every connection of the pool shares it. */
   readonly name: string;
   readonly text: string;
+  /** Its name and attributes in a trace (the label, never a value). */
+  readonly span: StatementSpan;
   values(params: P): unknown[];
 }
 
@@ -28,9 +31,10 @@ type Slot<P> =
 /**
  * Builds the query once with markers in place of parameter values, compiles it, and records which
  * named parameter each `$n` is. Values that are not markers (constants in the shape) stay fixed.
- * The prefix names the statement in pg_prepared_statements and PostgreSQL's logs.
+ * The label says what the statement does or reads; it starts the statement's name in
+ * pg_prepared_statements and PostgreSQL's logs, and names its span in a trace.
  */
-export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp'): PreparedStatement<P> {
+export function prepare<P>(build: (param: Param<P>) => Compilable, label = 'opp'): PreparedStatement<P> {
   const param = ((key: string) => `${MARKER}${key}`) as Param<P>;
   const compiled = build(param).compile();
   // The builder gives every use of a parameter its own `$n`; one `$n` per name keeps the values
@@ -53,8 +57,9 @@ export function prepare<P>(build: (param: Param<P>) => Compilable, prefix = 'opp
   // A marker passed where the builder expects a reference would end up in the SQL as a name.
   if (text.includes(MARKER)) throw new Error(`A parameter was used as an identifier in: ${text}`);
   return {
-    name: statementName(prefix, text),
+    name: statementName(label, text),
     text,
+    span: statementSpan(label, text),
     values: (params) => {
       // A plain loop: this runs on every request.
       const values = new Array<unknown>(slots.length);
@@ -85,6 +90,9 @@ function renumber(sqlText: string, renumbered: readonly number[]): string {
 }
 
 /** The statement with one request's values, as the pool runs it. */
-export function bind<P>(statement: PreparedStatement<P>, params: P): { name: string; text: string; values: unknown[] } {
-  return { name: statement.name, text: statement.text, values: statement.values(params) };
+export function bind<P>(
+  statement: PreparedStatement<P>,
+  params: P,
+): { name: string; text: string; values: unknown[]; span: StatementSpan } {
+  return { name: statement.name, text: statement.text, values: statement.values(params), span: statement.span };
 }

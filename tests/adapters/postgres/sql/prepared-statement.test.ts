@@ -63,7 +63,7 @@ describe('prepared statements compiled from the typed builder', () => {
 
   it('builds the keyed create as one statement under its own prefix, the record and the row each with their own times', () => {
     const { create } = new IdempotencyStatements(db);
-    expect(create.name).to.match(/^idem_[0-9a-f]{16}$/);
+    expect(create.name).to.match(/^idempotency_create_[0-9a-f]{16}$/);
     expect(create.text).to.match(
       /^with "lock" as \(select pg_try_advisory_xact_lock\(cast\(\$1 as bigint\)\) as "held"\)/,
     );

@@ -75,111 +75,115 @@ export class VocabularyPrune {
  * On an empty table it fills all of them (the bench seed uses it so).
  */
 export function restoreVariantsStatement(db: Kysely<SearchDatabase>): PreparedStatement<Record<string, never>> {
-  return prepare<Record<string, never>>(() =>
-    db
-      .insertInto('search_vocabulary_variant')
-      .columns(['variant', 'prefix'])
-      .expression(
-        db
-          .selectFrom(
-            db
-              .selectFrom('search_vocabulary as v')
-              .select(sql<string>`left(v.word, ${sql.lit(PREFIX_LENGTH)})`.as('prefix'))
-              .distinct()
-              .where(sql<number>`length(v.word)`, '>=', sql.lit(SHORTEST_CORRECTION))
-              .as('p'),
-          )
-          .innerJoin(
-            sql<{ variant: string }>`search_vocabulary_variants(p.prefix, ${sql.lit(STORED_DELETES)})`.as<'k'>(
-              sql`k(variant)`,
-            ),
-            (join) => join.onTrue(),
-          )
-          .select(['k.variant', 'p.prefix'])
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('search_vocabulary_variant as x')
-                  .select(sql.lit(1).as('one'))
-                  .whereRef('x.variant', '=', 'p.prefix')
-                  .whereRef('x.prefix', '=', 'p.prefix'),
+  return prepare<Record<string, never>>(
+    () =>
+      db
+        .insertInto('search_vocabulary_variant')
+        .columns(['variant', 'prefix'])
+        .expression(
+          db
+            .selectFrom(
+              db
+                .selectFrom('search_vocabulary as v')
+                .select(sql<string>`left(v.word, ${sql.lit(PREFIX_LENGTH)})`.as('prefix'))
+                .distinct()
+                .where(sql<number>`length(v.word)`, '>=', sql.lit(SHORTEST_CORRECTION))
+                .as('p'),
+            )
+            .innerJoin(
+              sql<{ variant: string }>`search_vocabulary_variants(p.prefix, ${sql.lit(STORED_DELETES)})`.as<'k'>(
+                sql`k(variant)`,
+              ),
+              (join) => join.onTrue(),
+            )
+            .select(['k.variant', 'p.prefix'])
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('search_vocabulary_variant as x')
+                    .select(sql.lit(1).as('one'))
+                    .whereRef('x.variant', '=', 'p.prefix')
+                    .whereRef('x.prefix', '=', 'p.prefix'),
+                ),
               ),
             ),
-          ),
-      )
-      .onConflict((conflict) => conflict.doNothing()),
+        )
+        .onConflict((conflict) => conflict.doNothing()),
+    'vocabulary_restore_variants',
   );
 }
 
 function batchStatement(db: Kysely<SearchDatabase>): PreparedStatement<BatchParams> {
-  return prepare<BatchParams>((param) =>
-    db
-      .with('batch', (q) =>
-        q
-          .selectFrom('search_vocabulary as v')
-          .select('v.word')
-          .where('v.word', '>', param('after'))
-          .orderBy('v.word')
-          .limit(param('limit'))
-          .forUpdate()
-          .skipLocked(),
-      )
-      // Most words of a vocabulary are in many rows: a sample of the newest rows finds them at
-      // once. Only the words it misses are looked up in the GIN index.
-      .with(
-        (cte) => cte('sample').materialized(),
-        (q) =>
+  return prepare<BatchParams>(
+    (param) =>
+      db
+        .with('batch', (q) =>
           q
-            .selectFrom('opportunity as o')
-            .select('o.search_vector')
-            .orderBy('o.created_at', 'desc')
-            .orderBy('o.id', 'desc')
-            .limit(SAMPLE_ROWS),
-      )
-      .with('gone', (q) =>
-        q
-          .deleteFrom('search_vocabulary as v')
-          .using('batch as b')
-          .whereRef('v.word', '=', 'b.word')
-          .where((eb) => sql<boolean>`numnode(${stem(eb.ref('b.word'))}) > 0`)
-          // CASE keeps the order: the sample first, the index only for what it did not find.
-          .where(({ case: when, exists, selectFrom, lit }) =>
-            when()
-              .when(
-                exists(
-                  selectFrom('sample as s')
-                    .select(lit(1).as('one'))
-                    .where((eb) => matches(eb.ref('s.search_vector'), stem(eb.ref('b.word')))),
-                ),
-              )
-              .then(false)
-              .when(
-                exists(
-                  selectFrom('opportunity as o')
-                    .select(lit(1).as('one'))
-                    // The test is written twice on purpose. For a word unknown at planning time the
-                    // planner assumes thousands of matches, so it expects a sequential scan to
-                    // stop early, which for a word in no row reads the whole table (seconds at a
-                    // million rows). Twice, the estimate drops to a few rows and the GIN index is used.
-                    .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word'))))
-                    .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word')))),
-                ),
-              )
-              .then(false)
-              .else(true)
-              .end(),
-          )
-          .returning('v.word'),
-      )
-      .selectNoFrom((eb) => [
-        eb
-          .selectFrom('batch')
-          .select((batch) => batch.fn.max('batch.word').as('m'))
-          .as('last'),
-        eb
-          .selectFrom('gone')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .as('deleted'),
-      ]),
+            .selectFrom('search_vocabulary as v')
+            .select('v.word')
+            .where('v.word', '>', param('after'))
+            .orderBy('v.word')
+            .limit(param('limit'))
+            .forUpdate()
+            .skipLocked(),
+        )
+        // Most words of a vocabulary are in many rows: a sample of the newest rows finds them at
+        // once. Only the words it misses are looked up in the GIN index.
+        .with(
+          (cte) => cte('sample').materialized(),
+          (q) =>
+            q
+              .selectFrom('opportunity as o')
+              .select('o.search_vector')
+              .orderBy('o.created_at', 'desc')
+              .orderBy('o.id', 'desc')
+              .limit(SAMPLE_ROWS),
+        )
+        .with('gone', (q) =>
+          q
+            .deleteFrom('search_vocabulary as v')
+            .using('batch as b')
+            .whereRef('v.word', '=', 'b.word')
+            .where((eb) => sql<boolean>`numnode(${stem(eb.ref('b.word'))}) > 0`)
+            // CASE keeps the order: the sample first, the index only for what it did not find.
+            .where(({ case: when, exists, selectFrom, lit }) =>
+              when()
+                .when(
+                  exists(
+                    selectFrom('sample as s')
+                      .select(lit(1).as('one'))
+                      .where((eb) => matches(eb.ref('s.search_vector'), stem(eb.ref('b.word')))),
+                  ),
+                )
+                .then(false)
+                .when(
+                  exists(
+                    selectFrom('opportunity as o')
+                      .select(lit(1).as('one'))
+                      // The test is written twice on purpose. For a word unknown at planning time the
+                      // planner assumes thousands of matches, so it expects a sequential scan to
+                      // stop early, which for a word in no row reads the whole table (seconds at a
+                      // million rows). Twice, the estimate drops to a few rows and the GIN index is used.
+                      .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word'))))
+                      .where((eb) => matches(eb.ref('o.search_vector'), stem(eb.ref('b.word')))),
+                  ),
+                )
+                .then(false)
+                .else(true)
+                .end(),
+            )
+            .returning('v.word'),
+        )
+        .selectNoFrom((eb) => [
+          eb
+            .selectFrom('batch')
+            .select((batch) => batch.fn.max('batch.word').as('m'))
+            .as('last'),
+          eb
+            .selectFrom('gone')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .as('deleted'),
+        ]),
+    'vocabulary_prune_batch',
   );
 }
