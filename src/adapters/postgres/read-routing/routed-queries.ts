@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { withConnection } from '../sql/pooled-connection.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
 
@@ -41,7 +42,7 @@ export class RoutedQueries {
 
   /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
   async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
-    return guardDatabase(async () => (this.primaryPool ?? (await this.connectPrimary())).query<R>(query));
+    return guardDatabase(async () => withConnection(await this.primary(), (client) => client.query<R>(query)));
   }
 
   /**
@@ -50,24 +51,21 @@ export class RoutedQueries {
    */
   async transaction<T>(work: (run: RunQuery) => Promise<T>, commits: (result: T) => boolean): Promise<T> {
     this.routing?.readYourWrites.noteWrite();
-    return guardDatabase(async () => {
-      const client = await (this.primaryPool ?? (await this.connectPrimary())).connect();
-      const run: RunQuery = (query) => client.query(query);
-      let failure: unknown;
-      try {
-        await client.query('begin');
-        const result = await work(run);
-        await client.query(commits(result) ? 'commit' : 'rollback');
-        return result;
-      } catch (error) {
-        failure = error;
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        // A client that failed mid-transaction may be broken: destroy it rather than reuse it.
-        client.release(failure instanceof Error ? failure : undefined);
-      }
-    });
+    return guardDatabase(async () =>
+      withConnection(await this.primary(), async (client) => {
+        const run: RunQuery = (query) => client.query(query);
+        try {
+          await client.query('begin');
+          const result = await work(run);
+          await client.query(commits(result) ? 'commit' : 'rollback');
+          return result;
+        } catch (error) {
+          // A broken connection is destroyed anyway; a healthy one goes back to the pool clean.
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
   }
 
   /**
@@ -79,7 +77,7 @@ export class RoutedQueries {
     const replica = routing && !routing.readYourWrites.primaryRequired() ? routing.replicas.pick() : undefined;
     if (replica) {
       try {
-        const rows = (await (await replica.pool()).query<R>(query)).rows;
+        const rows = (await withConnection(await replica.pool(), (client) => client.query<R>(query))).rows;
         routing?.onRead?.('replica');
         return rows;
       } catch (error) {
@@ -92,10 +90,16 @@ export class RoutedQueries {
     } else {
       routing?.onRead?.('primary');
     }
-    return guardDatabase(async () => (await (this.primaryPool ?? (await this.connectPrimary())).query<R>(query)).rows);
+    return guardDatabase(
+      async () => (await withConnection(await this.primary(), (client) => client.query<R>(query))).rows,
+    );
   }
 
   /** Only the first call waits: an await per query costs measurably on the hot paths. */
+  private async primary(): Promise<Pool> {
+    return this.primaryPool ?? this.connectPrimary();
+  }
+
   private async connectPrimary(): Promise<Pool> {
     this.primaryPool = await this.orm.em.getConnection('write').getNativeClient();
     return this.primaryPool;
