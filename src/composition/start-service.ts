@@ -20,6 +20,7 @@ import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { rateLimitStoreFor, tokenVerifier } from './configured-adapters.js';
 import { buildContainer } from './container.js';
+import { checkDatabaseRoles } from './database-checks.js';
 import { TOKENS } from './di-tokens.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { drain, listen } from './http-server.js';
@@ -41,6 +42,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   const cleanups: Cleanup[] = [];
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
+    if (config.databaseUrl) await checkDatabaseRoles(config, databaseUrl, logger);
     if (config.migrateOnStart) {
       const applied = await migrateDatabase({
         url: databaseUrl,
