@@ -13,6 +13,7 @@ import { PostgresOpportunityRepository } from '../adapters/postgres/opportunitie
 import { replicaSetOf } from '../adapters/postgres/read-routing/mikro-orm-replicas.js';
 import { ReadYourWrites } from '../adapters/postgres/read-routing/read-your-writes.js';
 import { RoutedQueries } from '../adapters/postgres/read-routing/routed-queries.js';
+import { FailoverHold } from '../adapters/postgres/sql/failover-hold.js';
 import { PostgresOpportunitySearch, SEARCH_LIMITS } from '../adapters/postgres/search/postgres-opportunity-search.js';
 import { VocabularyPrune } from '../adapters/postgres/search/vocabulary/vocabulary-prune.js';
 import { PostgresIdempotencyStore } from '../adapters/postgres/idempotency/postgres-idempotency-store.js';
@@ -95,6 +96,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         readYourWrites,
         ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
       },
+      new FailoverHold({ holdMs: config.dbFailoverHoldMs, maxHeld: config.dbFailoverHoldMaxRequests }),
     );
     const metricsEndpoint = metrics
       ? async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })

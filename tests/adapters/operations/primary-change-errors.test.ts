@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { skipLoudly } from '../../support/loud-skip.js';
-import { replicaToolsMissing, StreamingReplicaCluster } from '../../support/streaming-replica.js';
-import { startTestService, type TestService } from '../../support/test-service.js';
+import { type ScratchPrimary, startScratchPrimary } from '../../support/scratch-primary.js';
+import { replicaToolsMissing } from '../../support/streaming-replica.js';
 import { waitUntil } from '../../support/wait.js';
 
 const PATH = '/api/v1/opportunities';
 const APP = 'opp-primary-change';
 const DATABASE = 'primary_change';
-const body = (title: string) => ({ title, description: 'Written while the primary changes.', category: 'tests' });
 
 /**
  * What a changing primary does to the statements of a running service, reproduced one error
@@ -17,43 +16,35 @@ const body = (title: string) => ({ title, description: 'Written while the primar
  */
 describe('Operations: every error class of a changing primary answers 503 and replaces the connection', function () {
   this.timeout(120_000);
-  let cluster: StreamingReplicaCluster | undefined;
-  let api: TestService;
-  let token: string;
+  let scratch: ScratchPrimary | undefined;
 
   before(async function () {
     const missing = replicaToolsMissing();
     if (missing) return skipLoudly(this, missing);
-    cluster = await StreamingReplicaCluster.start(DATABASE);
-    api = await startTestService({
-      DATABASE_URL: `${cluster.url('primary', DATABASE)}?application_name=${APP}`,
-      MIGRATE_ON_START: 'true',
-      // One pooled connection: the one that saw the error is the one to watch.
-      DB_POOL_SIZE: '1',
-      DB_CONNECT_TIMEOUT_MS: '1000',
-      // These cases are about the answer: no holding while the primary is away.
-      DB_FAILOVER_HOLD_MS: '0',
-      RATE_LIMIT_ENABLED: 'false',
-    });
-    token = await api.tokenFor({ userId: 'primary-change-user' });
+    scratch = await startScratchPrimary(
+      DATABASE,
+      {
+        // One pooled connection: the one that saw the error is the one to watch.
+        DB_POOL_SIZE: '1',
+        DB_CONNECT_TIMEOUT_MS: '1000',
+        // These cases are about the answer: no holding while the primary is away.
+        DB_FAILOVER_HOLD_MS: '0',
+      },
+      (cluster) => `${cluster.url('primary', DATABASE)}?application_name=${APP}`,
+    );
   });
   after(async () => {
-    await api?.stop().catch(() => undefined);
-    await cluster?.destroy();
+    await scratch?.stop();
   });
 
-  const primary = () => cluster as StreamingReplicaCluster;
+  const primary = () => (scratch as ScratchPrimary).cluster;
+  const api = { request: (path: string) => (scratch as ScratchPrimary).api.request(path) };
+  const logger = () => (scratch as ScratchPrimary).api.logger;
   const sessions = async () =>
     (await primary().primaryQuery(`select pid from pg_stat_activity where application_name = '${APP}'`)).rows.map(
       (row: { pid: number }) => row.pid,
     );
-  const post = (title: string, key?: string) =>
-    api.request(PATH, {
-      method: 'POST',
-      token,
-      json: body(title),
-      headers: key === undefined ? {} : { 'Idempotency-Key': key },
-    });
+  const post = (title: string, key?: string) => (scratch as ScratchPrimary).post(title, key);
   const expectUnavailable = async (response: Response, what: string) => {
     const text = await response.text();
     expect(response.status, `${what}: ${text}`).to.equal(503);
@@ -61,7 +52,11 @@ describe('Operations: every error class of a changing primary answers 503 and re
     expect(response.headers.get('retry-after'), what).to.match(/^[1-9]\d*$/);
   };
   const expectNoUnhandledError = () =>
-    expect(api.logger.lines.filter((line) => line.level === 'error').map((line) => line.message)).to.deep.equal([]);
+    expect(
+      logger()
+        .lines.filter((line) => line.level === 'error')
+        .map((line) => line.message),
+    ).to.deep.equal([]);
   /** The single pooled connection, once a request has opened it. */
   const pooledSession = async () => {
     expect((await api.request(PATH)).status).to.equal(200);
@@ -106,16 +101,7 @@ describe('Operations: every error class of a changing primary answers 503 and re
   it('25006: a primary turned read-only under the pool (a demoted or fenced node)', async () => {
     expect((await post('Before read-only')).status).to.equal(201);
     const pid = await pooledSession();
-    await primary().primaryQuery('alter system set default_transaction_read_only = on');
-    await primary().primaryQuery('select pg_reload_conf()');
-    await waitUntil(
-      async () =>
-        (await primary().primaryQuery('show default_transaction_read_only')).rows[0]?.default_transaction_read_only ===
-        'on',
-      { what: 'the primary to turn read-only' },
-    );
-    // The reload reaches the pooled session before its next statement; give the signal a moment.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await (scratch as ScratchPrimary).readOnly(true);
     try {
       await expectUnavailable(await post('Refused by a read-only primary'), 'plain create');
       await sessionGone(pid, 'the connection that saw 25006 to be closed');
@@ -124,8 +110,7 @@ describe('Operations: every error class of a changing primary answers 503 and re
       expect((await api.request(PATH)).status).to.equal(200);
       expectNoUnhandledError();
     } finally {
-      await primary().primaryQuery('alter system reset default_transaction_read_only');
-      await primary().primaryQuery('select pg_reload_conf()');
+      await (scratch as ScratchPrimary).readOnly(false);
     }
     await waitUntil(async () => (await post('Writable again')).status === 201, { what: 'writes to work again' });
     const { rows } = await primary().primaryQuery(

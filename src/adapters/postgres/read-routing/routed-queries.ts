@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
-import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { type FailoverHold, NO_HOLD, type RetrySafety } from '../sql/failover-hold.js';
 import { withConnection } from '../sql/pooled-connection.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
@@ -26,6 +27,8 @@ export type RunQuery = <R extends QueryResultRow>(query: NamedQuery) => Promise<
  * Runs the adapters' statements on MikroORM's pools: writes (and reads that must see them) on the
  * primary, reads that may be slightly stale on the next healthy replica when replicas are
  * configured. Shared by the repository and the search, so both route reads the same way.
+ * Statements on the primary go through the failover hold: while no writable primary answers,
+ * what is safe to send again (see RetrySafety) is retried within the hold's bound.
  */
 export class RoutedQueries {
   private primaryPool: Pool | undefined;
@@ -33,25 +36,36 @@ export class RoutedQueries {
   constructor(
     private readonly orm: MikroORM,
     private readonly routing?: ReadRouting,
+    private readonly hold: FailoverHold = NO_HOLD,
   ) {}
 
-  async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
+  /** A write; `idempotent` only for statements a second run cannot apply twice (keyed writes). */
+  async write<R extends QueryResultRow>(query: NamedQuery, safety: RetrySafety = 'once'): Promise<QueryResult<R>> {
     this.routing?.readYourWrites.noteWrite();
-    return this.onPrimary(query);
+    return this.onPrimaryWith(query, safety);
   }
 
   /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
   async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
-    return guardDatabase(async () => withConnection(await this.primary(), (client) => client.query<R>(query)));
+    return this.onPrimaryWith(query, 'idempotent');
+  }
+
+  private onPrimaryWith<R extends QueryResultRow>(query: NamedQuery, safety: RetrySafety): Promise<QueryResult<R>> {
+    return this.hold.run(safety, async () => withConnection(await this.primary(), (client) => client.query<R>(query)));
   }
 
   /**
    * Runs `work` in one transaction on one primary connection. It commits when `commits` accepts
-   * what the work returned, and rolls back otherwise or when the work fails.
+   * what the work returned, and rolls back otherwise or when the work fails. The whole transaction
+   * is what a retry sends again.
    */
-  async transaction<T>(work: (run: RunQuery) => Promise<T>, commits: (result: T) => boolean): Promise<T> {
+  async transaction<T>(
+    work: (run: RunQuery) => Promise<T>,
+    commits: (result: T) => boolean,
+    safety: RetrySafety = 'once',
+  ): Promise<T> {
     this.routing?.readYourWrites.noteWrite();
-    return guardDatabase(async () =>
+    return this.hold.run(safety, async () =>
       withConnection(await this.primary(), async (client) => {
         const run: RunQuery = (query) => client.query(query);
         try {
@@ -90,9 +104,7 @@ export class RoutedQueries {
     } else {
       routing?.onRead?.('primary');
     }
-    return guardDatabase(
-      async () => (await withConnection(await this.primary(), (client) => client.query<R>(query))).rows,
-    );
+    return (await this.onPrimaryWith<R>(query, 'idempotent')).rows;
   }
 
   /** Only the first call waits: an await per query costs measurably on the hot paths. */

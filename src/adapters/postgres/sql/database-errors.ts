@@ -115,15 +115,6 @@ export function serviceError(error: unknown): unknown {
   return new DependencyUnavailableError('database', { cause: error, retryAfterSeconds });
 }
 
-/** Runs a database call, turning "database unreachable" failures into DependencyUnavailableError. */
-export async function guardDatabase<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw serviceError(error);
-  }
-}
-
 const UNIQUE_VIOLATION = '23505';
 
 /** An insert that hit the opportunity's primary key (a client reused an id) is a conflict, not a failure. */
