@@ -39,10 +39,17 @@ export class RoutedQueries {
     private readonly hold: FailoverHold = NO_HOLD,
   ) {}
 
-  /** A write; `idempotent` only for statements a second run cannot apply twice (keyed writes). */
-  async write<R extends QueryResultRow>(query: NamedQuery, safety: RetrySafety = 'once'): Promise<QueryResult<R>> {
+  /**
+   * A write; `idempotent` only for statements a second run cannot apply twice (keyed writes).
+   * `attempts` learns how many times the statement was sent.
+   */
+  async write<R extends QueryResultRow>(
+    query: NamedQuery,
+    safety: RetrySafety = 'once',
+    attempts?: { sent: number },
+  ): Promise<QueryResult<R>> {
     this.routing?.readYourWrites.noteWrite();
-    return this.onPrimaryWith(query, safety);
+    return this.onPrimaryWith(query, safety, attempts);
   }
 
   /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
@@ -50,8 +57,15 @@ export class RoutedQueries {
     return this.onPrimaryWith(query, 'idempotent');
   }
 
-  private onPrimaryWith<R extends QueryResultRow>(query: NamedQuery, safety: RetrySafety): Promise<QueryResult<R>> {
-    return this.hold.run(safety, async () => withConnection(await this.primary(), (client) => client.query<R>(query)));
+  private onPrimaryWith<R extends QueryResultRow>(
+    query: NamedQuery,
+    safety: RetrySafety,
+    attempts?: { sent: number },
+  ): Promise<QueryResult<R>> {
+    return this.hold.run(safety, async (attempt) => {
+      if (attempts) attempts.sent = attempt + 1;
+      return withConnection(await this.primary(), (client) => client.query<R>(query));
+    });
   }
 
   /**

@@ -117,9 +117,11 @@ export function serviceError(error: unknown): unknown {
 
 const UNIQUE_VIOLATION = '23505';
 
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
 /** An insert that hit the opportunity's primary key (a client reused an id) is a conflict, not a failure. */
 export function duplicateIdAsConflict(error: unknown, opportunityId: string): unknown {
-  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION
-    ? new ConflictError(`Opportunity ${opportunityId} already exists`)
-    : error;
+  return isUniqueViolation(error) ? new ConflictError(`Opportunity ${opportunityId} already exists`) : error;
 }

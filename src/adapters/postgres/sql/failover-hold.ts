@@ -57,14 +57,15 @@ export class FailoverHold {
     return this.held;
   }
 
-  async run<T>(safety: RetrySafety, work: () => Promise<T>): Promise<T> {
+  /** Runs `work`, telling it which attempt this is (0 first), repeating it as the rules allow. */
+  async run<T>(safety: RetrySafety, work: (attempt: number) => Promise<T>): Promise<T> {
     let deadline = 0;
     let attempt = 0;
     let holding = false;
     try {
       for (;;) {
         try {
-          return await work();
+          return await work(attempt);
         } catch (error) {
           if (!this.retryable(error, safety)) throw serviceError(error);
           if (!holding) {
