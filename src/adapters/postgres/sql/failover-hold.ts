@@ -1,4 +1,4 @@
-import { certainlyNotApplied, isUnavailable, serviceError } from './database-errors.js';
+import { certainlyNotApplied, isUnavailable, NeverSent, serviceError } from './database-errors.js';
 
 /**
  * How safe a statement is to send again after a failure:
@@ -20,12 +20,14 @@ export interface FailoverHoldOptions {
   readonly maxBackoffMs?: number;
 }
 
-// Timeouts are not failover symptoms worth holding for: a timed-out attempt has already spent
-// its own bound (DB_CONNECT_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS, the statement timeout), and a
-// frozen or overloaded server is not helped by more attempts.
-const TIMEOUTS = [/timeout exceeded when trying to connect/i, /Query read timeout/i, /statement timeout/i];
+// Statements that timed out are not repeated: a statement timeout means a slow query, and a
+// query read timeout leaves the outcome unknown after its own bound (DB_QUERY_TIMEOUT_MS). A
+// connection that could not be had in time (DB_CONNECT_TIMEOUT_MS: during a switchover the old
+// primary stops accepting while the new one is promoted) sent nothing and is tried again.
+const TIMEOUTS = [/Query read timeout/i, /statement timeout/i];
 
 function isTimeout(error: unknown): boolean {
+  if (error instanceof NeverSent) return false;
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
     const { message } = current;

@@ -49,13 +49,18 @@ describe('FailoverHold: holding work while no writable primary answers', () => {
     expect(await rejection(hold().run('idempotent', work))).to.equal(duplicate);
     for (const timeout of [
       pgError('57014', 'canceling statement due to statement timeout'),
-      new NeverSent(new Error('timeout exceeded when trying to connect')),
       new Error('Query read timeout'),
     ]) {
       const timedOut = failing(timeout);
       expect(await rejection(hold().run('idempotent', timedOut))).to.be.instanceOf(DependencyUnavailableError);
       expect(timedOut.calls, timeout.message).to.equal(1);
     }
+  });
+
+  it('retries a connection that could not be had in time (nothing was sent)', async () => {
+    const work = failing(new NeverSent(new Error('timeout exceeded when trying to connect')));
+    expect(await hold().run('once', work)).to.equal('done');
+    expect(work.calls).to.equal(2);
   });
 
   it('gives up at the bound with a 503 error, after several attempts', async () => {
