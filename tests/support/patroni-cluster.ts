@@ -5,11 +5,11 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { haproxyConfig, PG_BIN, patroniConfig, type PatroniNode } from './patroni-config.js';
 import { freePort } from './test-database.js';
 import { waitUntil } from './wait.js';
 
 const run = promisify(execFile);
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const NEEDED = ['/usr/bin/patroni', '/usr/bin/patronictl', '/usr/bin/etcd', '/usr/sbin/haproxy', `${PG_BIN}/initdb`];
 
 /** Why the Patroni topology cannot run here (Debian: patroni etcd-server etcd-client python3-etcd haproxy). */
@@ -20,12 +20,8 @@ export function patroniMissing(): string | undefined {
   return undefined;
 }
 
-interface Node {
-  readonly name: string;
-  readonly pgPort: number;
-  readonly restPort: number;
+interface Node extends PatroniNode {
   readonly config: string;
-  readonly dataDir: string;
   process: ChildProcess | undefined;
 }
 
@@ -239,72 +235,8 @@ export class PatroniCluster {
   }
 
   private async writeHaproxyConfig(): Promise<void> {
-    const backend = (name: string, port: number, check: string) => `
-listen ${name}
-  bind 127.0.0.1:${port}
-  option httpchk GET ${check}
-  http-check expect status 200
-  default-server inter 1s fall 1 rise 1 on-marked-down shutdown-sessions
-${this.nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.pgPort} check port ${n.restPort}`).join('\n')}
-`;
-    await writeFile(
-      path.join(this.dir, 'haproxy.cfg'),
-      `global
-  maxconn 500
-defaults
-  mode tcp
-  timeout connect 2s
-  timeout client 30m
-  timeout server 30m
-  timeout check 1s
-${backend('primary', this.primaryPort, '/primary')}${backend('replica', this.replicaPort, '/replica')}`,
-    );
+    await writeFile(path.join(this.dir, 'haproxy.cfg'), haproxyConfig(this.nodes, this.primaryPort, this.replicaPort));
   }
-}
-
-function patroniConfig(scope: string, node: Node, etcdPort: number, nodeDir: string): string {
-  return `scope: ${scope}
-namespace: /opportunities/
-name: ${node.name}
-restapi:
-  listen: 127.0.0.1:${node.restPort}
-  connect_address: 127.0.0.1:${node.restPort}
-etcd3:
-  hosts: 127.0.0.1:${etcdPort}
-bootstrap:
-  dcs:
-    ttl: 10
-    loop_wait: 2
-    retry_timeout: 3
-    synchronous_mode: true
-    postgresql:
-      use_pg_rewind: true
-      parameters:
-        wal_log_hints: 'on'
-        max_connections: 100
-  initdb:
-    - encoding: UTF8
-    - auth: trust
-  pg_hba:
-    - local all all trust
-    - host all all 127.0.0.1/32 trust
-    - host replication all 127.0.0.1/32 trust
-postgresql:
-  listen: 127.0.0.1:${node.pgPort}
-  connect_address: 127.0.0.1:${node.pgPort}
-  data_dir: ${node.dataDir}
-  bin_dir: ${PG_BIN}
-  pgpass: ${nodeDir}/pgpass
-  authentication:
-    superuser:
-      username: postgres
-    replication:
-      username: postgres
-    rewind:
-      username: postgres
-  parameters:
-    unix_socket_directories: '${nodeDir}'
-`;
 }
 
 async function answers(url: string): Promise<boolean> {
