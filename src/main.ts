@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './adapters/env/app-config.js';
 import { createLogger } from './adapters/logging/pino-logger.js';
+import { NotAPrimaryError } from './adapters/postgres/read-routing/database-roles.js';
 import { startService } from './composition/start-service.js';
 
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     service = await startService(config, logger);
   } catch (error) {
     process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A misconfiguration is said in that one line; anything else gets its logged details too.
+    if (error instanceof NotAPrimaryError) process.exit(1);
     die(error, 'failed to start');
     return;
   }

@@ -13,6 +13,7 @@ import { PostgresOpportunityRepository } from '../adapters/postgres/opportunitie
 import { replicaSetOf } from '../adapters/postgres/read-routing/mikro-orm-replicas.js';
 import { ReadYourWrites } from '../adapters/postgres/read-routing/read-your-writes.js';
 import { RoutedQueries } from '../adapters/postgres/read-routing/routed-queries.js';
+import { FailoverHold } from '../adapters/postgres/sql/failover-hold.js';
 import { PostgresOpportunitySearch, SEARCH_LIMITS } from '../adapters/postgres/search/postgres-opportunity-search.js';
 import { VocabularyPrune } from '../adapters/postgres/search/vocabulary/vocabulary-prune.js';
 import { PostgresIdempotencyStore } from '../adapters/postgres/idempotency/postgres-idempotency-store.js';
@@ -20,6 +21,7 @@ import { metricsApp } from '../adapters/koa/metrics.routes.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { rateLimitStoreFor, tokenVerifier } from './configured-adapters.js';
 import { buildContainer } from './container.js';
+import { checkDatabaseRoles } from './database-checks.js';
 import { TOKENS } from './di-tokens.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { databaseAttributes, flushTracing, tracingFor } from './tracing.js';
@@ -43,6 +45,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   const { ops } = config;
   try {
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
+    if (config.databaseUrl) await checkDatabaseRoles(config, databaseUrl, logger);
     if (config.migrateOnStart) {
       const applied = await migrateDatabase({
         url: databaseUrl,
@@ -101,6 +104,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         readYourWrites,
         ...(metrics ? { onRead: (target, reason) => metrics.databaseRead(target, reason) } : {}),
       },
+      new FailoverHold({ holdMs: config.dbFailoverHoldMs, maxHeld: config.dbFailoverHoldMaxRequests }),
       tracing?.clientSpans(databaseAttributes(databaseUrl)),
     );
     const metricsEndpoint = metrics

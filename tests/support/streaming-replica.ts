@@ -67,6 +67,16 @@ export class StreamingReplicaCluster {
     await this.tool('pg_ctl', '-D', this.dataDir('standby'), '-m', 'immediate', '-w', 'stop');
   }
 
+  /** `pg_ctl stop` of the primary in the given mode; `nowait` returns while it is shutting down. */
+  async stopPrimary(mode: 'smart' | 'fast' | 'immediate', wait = true): Promise<void> {
+    await this.tool('pg_ctl', '-D', this.dataDir('primary'), '-m', mode, wait ? '-w' : '-W', 'stop');
+  }
+
+  /** Starts the primary again after stopPrimary, with the settings it was created with. */
+  startPrimary(): Promise<void> {
+    return this.startServer('primary', this.primaryPort, ['-c', 'wal_level=replica', '-c', 'max_wal_senders=4']);
+  }
+
   async destroy(): Promise<void> {
     for (const server of ['standby', 'primary'] as const) {
       if (existsSync(path.join(this.dataDir(server), 'postmaster.pid'))) {

@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { authenticatedFetch } from './authenticated-fetch.js';
+import { type RetryOptions, retryingFetch } from './retrying-fetch.js';
 import { DEFAULT_AUTH_PATHS, DjangoAuth, type DjangoAuthPaths } from './django-auth.js';
 import type { paths } from './generated/openapi.js';
 import { TokenSession } from './token-session.js';
@@ -20,6 +21,11 @@ export interface OpportunitiesClientOptions {
    * `false`: never add one (such POSTs are then never retried).
    */
   readonly idempotencyKeys?: (() => string) | false;
+  /**
+   * Retries of calls that are safe to repeat, on 503 and network errors (see the README): budget
+   * 30 s by default, at most 120 s; `{ budgetMs: 0 }` turns them off.
+   */
+  readonly retry?: RetryOptions;
 }
 
 function defaultIdempotencyKeys(): (() => string | undefined) | undefined {
@@ -41,10 +47,15 @@ export function createOpportunitiesClient(options: OpportunitiesClientOptions): 
   const session = new TokenSession(options.tokenStore, auth);
   const api = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/$/, ''),
-    fetch: authenticatedFetch(session, (request) => fetchFn(request), {
-      newIdempotencyKey:
-        options.idempotencyKeys === false ? undefined : (options.idempotencyKeys ?? defaultIdempotencyKeys()),
-    }),
+    // Retries run under the token layer: each repeat carries the same token and Idempotency-Key.
+    fetch: authenticatedFetch(
+      session,
+      retryingFetch((request) => fetchFn(request), options.retry),
+      {
+        newIdempotencyKey:
+          options.idempotencyKeys === false ? undefined : (options.idempotencyKeys ?? defaultIdempotencyKeys()),
+      },
+    ),
   });
   return {
     api,

@@ -32,6 +32,9 @@ export interface AppConfig {
   readonly replicas: ReplicaConfig;
   /** Client-side bound on one query (the server may be the thing that hangs). */
   readonly dbQueryTimeoutMs: number;
+  /** Failover hold: how long, and how many requests at once, wait for a writable primary. */
+  readonly dbFailoverHoldMs: number;
+  readonly dbFailoverHoldMaxRequests: number;
   readonly migrateOnStart: boolean;
   readonly dataDir: string;
   readonly embeddedDbPort: number;
@@ -170,6 +173,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2_500, 100, 600_000),
     dbQueryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 3_000, 100, 600_000),
+    dbFailoverHoldMs: integer(env, 'DB_FAILOVER_HOLD_MS', 6_000, 0, 60_000),
+    dbFailoverHoldMaxRequests: integer(env, 'DB_FAILOVER_HOLD_MAX_REQUESTS', 200, 0, 100_000),
     replicas: {
       urls: (text(env, 'DATABASE_REPLICA_URLS') ?? '')
         .split(',')
@@ -222,6 +227,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (production) requireProductionSettings(config);
   checkReplicaUrls(config);
+  if (config.dbFailoverHoldMs >= config.ops.requestTimeoutMs) {
+    throw new ConfigError('DB_FAILOVER_HOLD_MS must be shorter than REQUEST_TIMEOUT_MS');
+  }
   return config;
 }
 

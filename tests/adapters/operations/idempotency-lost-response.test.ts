@@ -16,6 +16,7 @@ describe('Operations: a committed create whose answer was lost, then retried', f
   this.timeout(30_000);
   let proxy: CuttingProxy;
   let api: TestService;
+  let held: TestService;
   let db: pg.Client;
   let token: string;
 
@@ -23,7 +24,13 @@ describe('Operations: a committed create whose answer was lost, then retried', f
     const url = new URL(await testDatabaseUrl());
     proxy = new CuttingProxy(url.hostname, Number(url.port || 5432));
     url.port = String(await proxy.start());
-    api = await startTestService({ DATABASE_URL: url.toString(), RATE_LIMIT_ENABLED: 'false' });
+    // No failover hold here: these cases are about what a client's own retry does.
+    api = await startTestService({
+      DATABASE_URL: url.toString(),
+      RATE_LIMIT_ENABLED: 'false',
+      DB_FAILOVER_HOLD_MS: '0',
+    });
+    held = await startTestService({ DATABASE_URL: url.toString(), RATE_LIMIT_ENABLED: 'false' });
     db = new pg.Client({ connectionString: await testDatabaseUrl() });
     await db.connect();
     token = await api.tokenFor({ userId: 'lost-response-user' });
@@ -31,6 +38,7 @@ describe('Operations: a committed create whose answer was lost, then retried', f
   after(async () => {
     await db?.end();
     await api?.stop();
+    await held?.stop();
     await proxy?.stop();
   });
 
@@ -71,5 +79,32 @@ describe('Operations: a committed create whose answer was lost, then retried', f
     expect(replayed.id).to.equal(stored.rows[0].id);
     expect(retry.headers.get('location')).to.equal(`${PATH}/${replayed.id}`);
     expect(await rows('Lost with key')).to.equal(1);
+  });
+
+  it('with a key and the failover hold, the service repeats the create itself: the original 201, one row', async () => {
+    expect((await held.request('/health')).status).to.equal(200);
+    proxy.arm();
+    const answer = await held.request(PATH, {
+      method: 'POST',
+      token,
+      json: body('Repeated by the service'),
+      headers: { 'Idempotency-Key': 'lost-key-2' },
+    });
+    expect(proxy.cuts).to.be.greaterThan(0);
+    expect(answer.status).to.equal(201);
+    const created = (await answer.json()) as { id: string };
+    const stored = await db.query('select id from opportunity where title = $1', ['Repeated by the service']);
+    expect(stored.rows.map((row: { id: string }) => row.id)).to.deep.equal([created.id]);
+  });
+
+  it('without a key, the failover hold repeats the insert under the same id: 201, one row', async () => {
+    expect((await held.request('/health')).status).to.equal(200);
+    proxy.arm();
+    const answer = await held.request(PATH, { method: 'POST', token, json: body('Repeated under its id') });
+    expect(proxy.cuts).to.be.greaterThan(0);
+    expect(answer.status).to.equal(201);
+    const created = (await answer.json()) as { id: string };
+    const stored = await db.query('select id from opportunity where title = $1', ['Repeated under its id']);
+    expect(stored.rows.map((row: { id: string }) => row.id)).to.deep.equal([created.id]);
   });
 });

@@ -41,6 +41,9 @@ function routingProblem(status: number, method: string): Problem {
   return { status: 404, code: 'route_not_found', title: 'Not found', detail: 'No such endpoint' };
 }
 
+// When the adapter gives no estimate of when the dependency is back.
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 function toProblem(error: unknown, logUnexpected: () => void): Problem {
   if (error instanceof HttpProblem) return error.problem;
   if (error instanceof DomainError) return problemFor(error);
@@ -50,7 +53,7 @@ function toProblem(error: unknown, logUnexpected: () => void): Problem {
       code: 'service_unavailable',
       title: 'Service unavailable',
       detail: 'A dependency of the service is unavailable; try again shortly',
-      headers: { 'Retry-After': '5' },
+      headers: { 'Retry-After': String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) },
     };
   }
   const status = httpStatusOf(error);

@@ -55,6 +55,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           : await this.queries.transaction(
               (run) => this.applyLocked(run, commit, change),
               (result) => result === 'commit',
+              // Keyed: a second run finds the record the first one committed, if it did.
+              'idempotent',
             );
       if (outcome !== 'taken') return outcome === 'commit' ? { kind: 'committed' } : outcome;
       const record = await this.find(commit.key, commit.now);
@@ -64,13 +66,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: Date, limit: number): Promise<number> {
-    return (await this.queries.write(bind(this.statements.purge, { now, limit }))).rowCount ?? 0;
+    return (await this.queries.write(bind(this.statements.purge, { now, limit }), 'idempotent')).rowCount ?? 0;
   }
 
   private async create(commit: IdempotentCommit, opportunity: Opportunity): Promise<Outcome> {
     try {
+      // Keyed: a second run finds the key claimed (by the first, if it committed) and the record.
       const { rows } = await this.queries.write<CreateRow>(
         bind(this.statements.create, { ...recordParams(commit), ...opportunity }),
+        'idempotent',
       );
       const { held, claimed } = rows[0] as CreateRow;
       if (!held) return { kind: 'in_flight' };

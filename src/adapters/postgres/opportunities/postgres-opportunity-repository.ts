@@ -8,7 +8,7 @@ import type {
   PageRequest,
   Slice,
 } from '../../../domain/opportunity/opportunity-repository.port.js';
-import { duplicateIdAsConflict } from '../sql/database-errors.js';
+import { duplicateIdAsConflict, isUniqueViolation } from '../sql/database-errors.js';
 import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
@@ -33,12 +33,36 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     this.statements = new OpportunityStatements(orm.em.fork().getKysely<OpportunityDatabase>());
   }
 
+  /**
+   * The insert may be repeated through a failover even when a connection cut left the first
+   * run's outcome unknown: the id (made by the service for this request) is the primary key, so a
+   * repeat cannot store a second row. A repeat fails with a duplicate key instead when the first
+   * run committed; the row found under the id is then this very opportunity, and it is stored.
+   * Without a repeat, a duplicate key is a conflict (the id was taken before).
+   */
   async add(opportunity: Opportunity): Promise<void> {
+    const attempts = { sent: 0 };
     try {
-      await this.write(bind(this.statements.insert, opportunity));
+      await this.queries.write(bind(this.statements.insert, opportunity), 'idempotent', attempts);
     } catch (error) {
+      if (attempts.sent > 1 && isUniqueViolation(error) && (await this.storedAsIs(opportunity))) return;
       throw duplicateIdAsConflict(error, opportunity.id);
     }
+  }
+
+  /** Whether the row under this id is this opportunity (same author, creation time and text). */
+  private async storedAsIs(opportunity: Opportunity): Promise<boolean> {
+    const { rows } = await this.queries.onPrimary<OpportunityRow>(
+      bind(this.statements.findById, { id: opportunity.id }),
+    );
+    const stored = rows[0] ? opportunityFromRow(rows[0]) : undefined;
+    return (
+      stored !== undefined &&
+      stored.createdBy === opportunity.createdBy &&
+      stored.createdAt.getTime() === opportunity.createdAt.getTime() &&
+      stored.title === opportunity.title &&
+      stored.description === opportunity.description
+    );
   }
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {

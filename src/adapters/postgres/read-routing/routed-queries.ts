@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { guardDatabase, isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { isStatementTimeout, isUnavailable, serviceError } from '../sql/database-errors.js';
+import { type FailoverHold, NO_HOLD, type RetrySafety } from '../sql/failover-hold.js';
+import { withConnection } from '../sql/pooled-connection.js';
 import { type StatementSpan, TRANSACTION_SPANS, type TracedCall } from '../sql/statement-span.js';
 import type { ReadYourWrites } from './read-your-writes.js';
 import type { ReplicaSet } from './replica-set.js';
@@ -32,6 +34,8 @@ export type RunQuery = <R extends QueryResultRow>(query: NamedQuery) => Promise<
  * Runs the adapters' statements on MikroORM's pools: writes (and reads that must see them) on the
  * primary, reads that may be slightly stale on the next healthy replica when replicas are
  * configured. Shared by the repository and the search, so both route reads the same way.
+ * Statements on the primary go through the failover hold: while no writable primary answers,
+ * what is safe to send again (see RetrySafety) is retried within the hold's bound.
  */
 export class RoutedQueries {
   private primaryPool: Pool | undefined;
@@ -39,44 +43,66 @@ export class RoutedQueries {
   constructor(
     private readonly orm: MikroORM,
     private readonly routing?: ReadRouting,
+    private readonly hold: FailoverHold = NO_HOLD,
     /** Tracing: every statement becomes a client span of the request's span. */
     private readonly traced?: TracedCall,
   ) {}
 
-  async write<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
+  /**
+   * A write; `idempotent` only for statements a second run cannot apply twice (keyed writes).
+   * `attempts` learns how many times the statement was sent.
+   */
+  async write<R extends QueryResultRow>(
+    query: NamedQuery,
+    safety: RetrySafety = 'once',
+    attempts?: { sent: number },
+  ): Promise<QueryResult<R>> {
     this.routing?.readYourWrites.noteWrite();
-    return this.onPrimary(query);
+    return this.onPrimaryWith(query, safety, attempts);
   }
 
   /** A read that must see the latest committed state (an idempotency record), without counting as a write. */
   async onPrimary<R extends QueryResultRow>(query: NamedQuery): Promise<QueryResult<R>> {
-    return guardDatabase(async () => this.run<R>(this.primaryPool ?? (await this.connectPrimary()), query));
+    return this.onPrimaryWith(query, 'idempotent');
+  }
+
+  private onPrimaryWith<R extends QueryResultRow>(
+    query: NamedQuery,
+    safety: RetrySafety,
+    attempts?: { sent: number },
+  ): Promise<QueryResult<R>> {
+    return this.hold.run(safety, async (attempt) => {
+      if (attempts) attempts.sent = attempt + 1;
+      return withConnection(await this.primary(), (client) => this.run<R>(client, query));
+    });
   }
 
   /**
    * Runs `work` in one transaction on one primary connection. It commits when `commits` accepts
-   * what the work returned, and rolls back otherwise or when the work fails.
+   * what the work returned, and rolls back otherwise or when the work fails. The whole transaction
+   * is what a retry sends again.
    */
-  async transaction<T>(work: (run: RunQuery) => Promise<T>, commits: (result: T) => boolean): Promise<T> {
+  async transaction<T>(
+    work: (run: RunQuery) => Promise<T>,
+    commits: (result: T) => boolean,
+    safety: RetrySafety = 'once',
+  ): Promise<T> {
     this.routing?.readYourWrites.noteWrite();
-    return guardDatabase(async () => {
-      const client = await (this.primaryPool ?? (await this.connectPrimary())).connect();
-      const run: RunQuery = (query) => this.run(client, query);
-      let failure: unknown;
-      try {
-        await this.run(client, BEGIN);
-        const result = await work(run);
-        await this.run(client, commits(result) ? COMMIT : ROLLBACK);
-        return result;
-      } catch (error) {
-        failure = error;
-        await this.run(client, ROLLBACK).catch(() => undefined);
-        throw error;
-      } finally {
-        // A client that failed mid-transaction may be broken: destroy it rather than reuse it.
-        client.release(failure instanceof Error ? failure : undefined);
-      }
-    });
+    return this.hold.run(safety, async () =>
+      withConnection(await this.primary(), async (client) => {
+        const run: RunQuery = (query) => this.run(client, query);
+        try {
+          await this.run(client, BEGIN);
+          const result = await work(run);
+          await this.run(client, commits(result) ? COMMIT : ROLLBACK);
+          return result;
+        } catch (error) {
+          // A broken connection is destroyed anyway; a healthy one goes back to the pool clean.
+          await this.run(client, ROLLBACK).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
   }
 
   /**
@@ -88,7 +114,7 @@ export class RoutedQueries {
     const replica = routing && !routing.readYourWrites.primaryRequired() ? routing.replicas.pick() : undefined;
     if (replica) {
       try {
-        const rows = (await this.run<R>(await replica.pool(), query)).rows;
+        const rows = (await withConnection(await replica.pool(), (client) => this.run<R>(client, query))).rows;
         routing?.onRead?.('replica');
         return rows;
       } catch (error) {
@@ -101,19 +127,21 @@ export class RoutedQueries {
     } else {
       routing?.onRead?.('primary');
     }
-    return guardDatabase(
-      async () => (await this.run<R>(this.primaryPool ?? (await this.connectPrimary()), query)).rows,
-    );
+    return (await this.onPrimaryWith<R>(query, 'idempotent')).rows;
   }
 
   /** One statement, inside its client span when tracing is on. */
-  private run<R extends QueryResultRow>(target: Pool | PoolClient, query: NamedQuery): Promise<QueryResult<R>> {
+  private run<R extends QueryResultRow>(client: PoolClient, query: NamedQuery): Promise<QueryResult<R>> {
     const { traced } = this;
     const { span } = query;
-    return traced && span ? traced(span.name, span.attributes, () => target.query<R>(query)) : target.query<R>(query);
+    return traced && span ? traced(span.name, span.attributes, () => client.query<R>(query)) : client.query<R>(query);
   }
 
   /** Only the first call waits: an await per query costs measurably on the hot paths. */
+  private async primary(): Promise<Pool> {
+    return this.primaryPool ?? this.connectPrimary();
+  }
+
   private async connectPrimary(): Promise<Pool> {
     this.primaryPool = await this.orm.em.getConnection('write').getNativeClient();
     return this.primaryPool;

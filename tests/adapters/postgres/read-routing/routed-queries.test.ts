@@ -12,6 +12,11 @@ import { rejection } from '../../../support/rejection.js';
  * an unreachable replica is marked down and the primary answers; a query cancelled by the
  * statement timeout is slow, not a dead replica, so it is neither repeated nor held against it.
  */
+/** The part of a pg Pool the router uses: check a client out, query, release it. */
+function fakePool(query: () => Promise<unknown>): Pool {
+  return { connect: async () => ({ query, release: () => undefined }) } as unknown as Pool;
+}
+
 describe('RoutedQueries: a replica read that fails', () => {
   const query = { name: 'probe', text: 'select 1', values: [] };
   let markedDown: string[];
@@ -23,14 +28,12 @@ describe('RoutedQueries: a replica read that fails', () => {
     const replica: Replica = {
       name: 'replica-1',
       pool: () =>
-        ({
-          query: async () => {
-            throw replicaError;
-          },
-        }) as unknown as Pool,
+        fakePool(async () => {
+          throw replicaError;
+        }),
     };
     const replicas = { pick: () => replica, markDown: (r: Replica) => markedDown.push(r.name) };
-    const primary = { query: async () => ((primaryQueries += 1), { rows: [{ answered: 'primary' }] }) };
+    const primary = fakePool(async () => ((primaryQueries += 1), { rows: [{ answered: 'primary' }] }));
     const orm = { em: { getConnection: () => ({ getNativeClient: async () => primary }) } };
     return new RoutedQueries(orm as unknown as MikroORM, {
       replicas: replicas as unknown as ReplicaSet,
