@@ -265,6 +265,7 @@ export interface components {
       description: string;
       category: components['schemas']['OpportunityCategory'];
       location: string | null;
+      coordinates: components['schemas']['Coordinates'];
       tags: string[];
       status: components['schemas']['OpportunityStatus'];
       /** Format: date */
@@ -287,6 +288,7 @@ export interface components {
       category: string;
       /** @description Blank means none. */
       location?: string | null;
+      coordinates?: components['schemas']['Coordinates'];
       tags?: string[];
       /**
        * @default open
@@ -330,6 +332,7 @@ export interface components {
       description: string;
       category: components['schemas']['OpportunityCategory'];
       location: string | null;
+      coordinates: components['schemas']['Coordinates'];
       tags: string[];
       status: components['schemas']['OpportunityStatus'];
       /** Format: date */
@@ -367,6 +370,17 @@ export interface components {
     OpportunityStatus: 'open' | 'closed';
     /** @example volunteering */
     OpportunityCategory: string;
+    /**
+     * @description Where it takes place on a map, beside the `location` name; null when not given.
+     * @example {
+     *       "lat": 38.7223,
+     *       "lng": -9.1393
+     *     }
+     */
+    Coordinates: {
+      lat: number;
+      lng: number;
+    } | null;
     Problem: {
       /**
        * Format: uri

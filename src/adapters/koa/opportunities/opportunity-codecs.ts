@@ -3,6 +3,8 @@ import { checkSearchText } from '../../../application/opportunity/search-opportu
 import {
   checkCategory,
   checkDeadline,
+  checkLatitude,
+  checkLongitude,
   checkDescription,
   checkLocation,
   checkStatus,
@@ -10,6 +12,7 @@ import {
   checkTitle,
   checkUserId,
   LIMITS,
+  type Coordinates,
   type RuleResult,
 } from '../../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
@@ -17,6 +20,21 @@ import { ruled } from '../io-ts-support.js';
 
 const text = new t.Type<string, unknown, unknown>('a string', t.string.is, t.string.validate, t.identity);
 const optionalText = t.union([t.string, t.null], 'a string or null');
+
+const point = t.exact(
+  t.type({ lat: ruled(t.number, checkLatitude), lng: ruled(t.number, checkLongitude) }, 'an object {lat, lng}'),
+);
+
+/**
+ * `{"lat", "lng"}` in degrees, or null; an invalid one is reported as `coordinates.lat` or
+ * `coordinates.lng` (not once per branch, as a plain union would).
+ */
+const coordinates = new t.Type<Coordinates | null, unknown, unknown>(
+  'an object {lat, lng} or null',
+  (u): u is Coordinates | null => u === null || point.is(u),
+  (u, c) => (u === null ? t.success(null) : point.validate(u, c)),
+  t.identity,
+);
 
 /**
  * The body of POST and PUT: the editable fields only. Read-only fields a client echoes back
@@ -31,6 +49,7 @@ export const OpportunityBody = t.exact(
     }),
     t.partial({
       location: ruled(optionalText, checkLocation),
+      coordinates,
       tags: ruled(t.array(t.string, 'a list of strings'), checkTags),
       status: ruled(text, checkStatus),
       deadline: ruled(optionalText, checkDeadline),

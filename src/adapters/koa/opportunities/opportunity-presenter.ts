@@ -9,6 +9,7 @@ export interface OpportunityJson {
   description: string;
   category: string;
   location: string | null;
+  coordinates: { lat: number; lng: number } | null;
   tags: string[];
   status: string;
   deadline: string | null;
@@ -25,6 +26,7 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
     description: opportunity.description,
     category: opportunity.category,
     location: opportunity.location,
+    coordinates: opportunity.coordinates === null ? null : { ...opportunity.coordinates },
     tags: [...opportunity.tags],
     status: opportunity.status,
     deadline: opportunity.deadline,

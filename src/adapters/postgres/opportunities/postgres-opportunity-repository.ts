@@ -9,7 +9,7 @@ import type {
   Slice,
 } from '../../../domain/opportunity/opportunity-repository.port.js';
 import { duplicateIdAsConflict } from '../sql/database-errors.js';
-import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
+import { directionOf, OpportunityStatements, opportunityValues, pageParams } from './opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
@@ -35,7 +35,7 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
 
   async add(opportunity: Opportunity): Promise<void> {
     try {
-      await this.write(bind(this.statements.insert, opportunity));
+      await this.write(bind(this.statements.insert, opportunityValues(opportunity)));
     } catch (error) {
       throw duplicateIdAsConflict(error, opportunity.id);
     }
@@ -43,7 +43,7 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
     const { update } = this.statements;
-    const { rowCount } = await this.write(bind(update, { ...opportunity, expectedVersion }));
+    const { rowCount } = await this.write(bind(update, { ...opportunityValues(opportunity), expectedVersion }));
     if (rowCount === 0) {
       throw new ConflictError(`Opportunity ${opportunity.id} was changed or deleted concurrently`, 'concurrent_update');
     }

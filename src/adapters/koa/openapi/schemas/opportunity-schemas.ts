@@ -1,7 +1,7 @@
 /** JSON Schemas of an opportunity, its input and its list page; limits come from the domain's rules. */
 import { PAGE_SIZE } from '../../../../application/opportunity/pagination.js';
 import { SEARCH_TEXT_MAX } from '../../../../application/opportunity/search-opportunities.use-case.js';
-import { LIMITS, OPPORTUNITY_STATUSES } from '../../../../domain/opportunity/opportunity-rules.js';
+import { COORDINATE_BOUNDS, LIMITS, OPPORTUNITY_STATUSES } from '../../../../domain/opportunity/opportunity-rules.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,12 +32,26 @@ export const limitSchema: JsonSchema = {
   default: PAGE_SIZE.default,
 };
 
+/** Degrees (WGS 84); the poles and both sides of the antimeridian are valid. */
+export const coordinatesSchema: JsonSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['lat', 'lng'],
+  properties: {
+    lat: { type: 'number', minimum: -COORDINATE_BOUNDS.lat, maximum: COORDINATE_BOUNDS.lat },
+    lng: { type: 'number', minimum: -COORDINATE_BOUNDS.lng, maximum: COORDINATE_BOUNDS.lng },
+  },
+  description: 'Where it takes place on a map, beside the `location` name; null when not given.',
+  examples: [{ lat: 38.7223, lng: -9.1393 }],
+};
+
 export const opportunityProperties = {
   id: { type: 'string', format: 'uuid' },
   title: { type: 'string', minLength: 1, maxLength: LIMITS.titleMax },
   description: { type: 'string', minLength: 1, maxLength: LIMITS.descriptionMax },
   category: ref('OpportunityCategory'),
   location: { type: ['string', 'null'], minLength: 1, maxLength: LIMITS.locationMax },
+  coordinates: ref('Coordinates'),
   tags: { ...TAGS, uniqueItems: true },
   status: ref('OpportunityStatus'),
   deadline: { type: ['string', 'null'], format: 'date' },
@@ -67,6 +81,7 @@ export const opportunityInput: JsonSchema = {
     description: { type: 'string', maxLength: LIMITS.descriptionMax, pattern: NOT_BLANK },
     category: categorySchema,
     location: { type: ['string', 'null'], maxLength: LIMITS.locationMax, description: 'Blank means none.' },
+    coordinates: ref('Coordinates'),
     tags: TAGS,
     status: { ...statusSchema, default: 'open' },
     deadline: { type: ['string', 'null'], format: 'date', examples: ['2027-06-30'] },
