@@ -12,6 +12,7 @@ export const TOKENS = {
   UpdateOpportunity: Symbol.for('UpdateOpportunity'),
   DeleteOpportunity: Symbol.for('DeleteOpportunity'),
   ListOpportunities: Symbol.for('ListOpportunities'),
+  ListOpportunitiesNear: Symbol.for('ListOpportunitiesNear'),
   SearchOpportunities: Symbol.for('SearchOpportunities'),
   IdempotentRequests: Symbol.for('IdempotentRequests'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),

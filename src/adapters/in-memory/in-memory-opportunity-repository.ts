@@ -1,8 +1,11 @@
 import { ConflictError } from '../../domain/domain-errors.js';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
+import { chordKm, greatCircleKmOfChord, type NearbyOrder, type NearQuery } from '../../domain/opportunity/nearby.js';
 import type {
+  Nearby,
   OpportunityFilters,
   OpportunityRepository,
+  PagePosition,
   PageRequest,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
@@ -43,6 +46,41 @@ export class InMemoryOpportunityRepository implements OpportunityRepository {
     const matching = this.filtered(filters).map((opportunity) => ({ opportunity, rank: undefined }));
     const slice = keysetSlice(matching, page);
     return { items: slice.items.map((entry) => copy(entry.opportunity)), hasMore: slice.hasMore };
+  }
+
+  async listNear(
+    filters: OpportunityFilters,
+    near: NearQuery,
+    order: NearbyOrder,
+    page: PageRequest,
+  ): Promise<Slice<Nearby>> {
+    const within = this.nearby(filters, near);
+    // Nearest first is "highest rank first" with the chord negated; newest first ignores it.
+    const byDistance = order === 'distance';
+    const ranked = within.map((nearby) => ({ ...nearby, rank: byDistance ? -nearby.distanceKey : undefined }));
+    const asRanked = (position: PagePosition | undefined) =>
+      position && { ...position, rank: byDistance ? -(position.distanceKey ?? 0) : undefined };
+    const slice = keysetSlice(ranked, { ...page, after: asRanked(page.after), before: asRanked(page.before) });
+    return {
+      items: slice.items.map(({ opportunity, distanceKm, distanceKey }) => ({
+        opportunity: copy(opportunity),
+        distanceKm,
+        distanceKey,
+      })),
+      hasMore: slice.hasMore,
+    };
+  }
+
+  /** Those passing the filters within the radius, with their distances (for the in-memory search too). */
+  nearby(filters: OpportunityFilters, near: NearQuery): Nearby[] {
+    const found: Nearby[] = [];
+    for (const opportunity of this.filtered(filters)) {
+      if (opportunity.coordinates === null) continue;
+      const distanceKey = chordKm(near.point, opportunity.coordinates);
+      const distanceKm = greatCircleKmOfChord(distanceKey);
+      if (distanceKm <= near.radiusKm) found.push({ opportunity, distanceKm, distanceKey });
+    }
+    return found;
   }
 
   /** Copies of the stored opportunities that pass the filters (for the in-memory search). */

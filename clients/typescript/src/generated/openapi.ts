@@ -278,6 +278,8 @@ export interface components {
       updatedAt: string;
       /** @description Starts at 1, +1 on each update; the ETag is `"<version>"`. */
       version: number;
+      /** @description In listings and searches with `near` only: the great-circle distance from that point, in km. */
+      distanceKm?: number;
     };
     /** @description The editable fields. Text is trimmed; duplicate tags collapse; read-only fields (id, createdBy, createdAt, updatedAt, version) and unknown fields are ignored, never applied. PUT replaces every editable field: an omitted optional field is reset to its default. */
     OpportunityInput: {
@@ -857,6 +859,12 @@ export interface components {
     LocationFilter: string;
     /** @description Only those with this tag. */
     TagFilter: string;
+    /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+    Near: string;
+    /** @description The radius around `near`, in km (only with `near`). */
+    RadiusKm: number;
+    /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+    Sort: 'newest' | 'distance';
     /** @description Page size. */
     Limit: number;
     /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -1023,6 +1031,12 @@ export interface operations {
       query?: {
         /** @description Only this category. */
         category?: components['parameters']['CategoryFilter'];
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`). */
+        radiusKm?: components['parameters']['RadiusKm'];
+        /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        sort?: components['parameters']['Sort'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
@@ -1211,6 +1225,12 @@ export interface operations {
   listOpportunitiesByCategory: {
     parameters: {
       query?: {
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`). */
+        radiusKm?: components['parameters']['RadiusKm'];
+        /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        sort?: components['parameters']['Sort'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */

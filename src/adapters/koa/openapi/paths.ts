@@ -1,5 +1,5 @@
 /** The operations of the contract, one entry per route the Koa adapter registers. */
-import { pagingParameters, withHeaders } from './responses.js';
+import { nearParameters, pagingParameters, withHeaders } from './responses.js';
 import { type JsonSchema, problemSchema, ref, searchTextSchema } from './schemas/schemas.js';
 
 const JSON_TYPE = 'application/json';
@@ -90,7 +90,7 @@ export const paths: Record<string, JsonSchema> = {
       tags: ['opportunities'],
       summary: 'List opportunities, newest first',
       security: PUBLIC,
-      parameters: [p('CategoryFilter'), ...pagingParameters()],
+      parameters: [p('CategoryFilter'), ...nearParameters(), ...pagingParameters()],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),
     },
     post: {
@@ -162,6 +162,7 @@ export const paths: Record<string, JsonSchema> = {
       security: PUBLIC,
       parameters: [
         { name: 'category', in: 'path', required: true, schema: ref('OpportunityCategory') },
+        ...nearParameters(),
         ...pagingParameters(),
       ],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),

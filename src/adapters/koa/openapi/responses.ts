@@ -1,4 +1,5 @@
 /** Reusable headers, parameters and responses of the contract (OpenAPI 3.1 components). */
+import { NEARBY_ORDERS, NEARBY_RADIUS_KM, POINT_TEXT_PATTERN } from '../../../domain/opportunity/nearby.js';
 import { categorySchema, type JsonSchema, limitSchema, problemSchema, ref, statusSchema } from './schemas/schemas.js';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -179,6 +180,23 @@ export const parameters: Record<string, JsonSchema> = {
     maxLength: 40,
     pattern: '\\S',
   }),
+  Near: queryParameter(
+    'near',
+    '`lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point ' +
+      '(great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`.',
+    { type: 'string', pattern: POINT_TEXT_PATTERN, examples: ['38.7223,-9.1393'] },
+  ),
+  RadiusKm: queryParameter('radiusKm', 'The radius around `near`, in km (only with `near`).', {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: NEARBY_RADIUS_KM.max,
+    default: NEARBY_RADIUS_KM.default,
+  }),
+  Sort: queryParameter(
+    'sort',
+    '`newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`).',
+    { type: 'string', enum: [...NEARBY_ORDERS], default: 'newest' },
+  ),
   Limit: queryParameter('limit', 'Page size.', limitSchema),
   Cursor: queryParameter('cursor', 'Opaque position from a `next` or `previous` link; only from this service.', {
     type: 'string',
@@ -221,6 +239,10 @@ export const parameters: Record<string, JsonSchema> = {
     schema: { type: 'string', examples: ['"1"'] },
   },
 };
+
+/** "Near me" on the listings. */
+export const nearParameters = (): JsonSchema[] =>
+  ['Near', 'RadiusKm', 'Sort'].map((name) => ({ $ref: `#/components/parameters/${name}` }));
 
 export const pagingParameters = (): JsonSchema[] =>
   ['StatusFilter', 'CreatedByFilter', 'LocationFilter', 'TagFilter', 'Limit', 'Cursor'].map((name) => ({

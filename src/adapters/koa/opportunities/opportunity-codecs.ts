@@ -16,6 +16,7 @@ import {
   type RuleResult,
 } from '../../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
+import { checkRadiusKm, NEARBY_ORDERS, type NearbyOrder, parsePoint } from '../../../domain/opportunity/nearby.js';
 import { ruled } from '../io-ts-support.js';
 
 const text = new t.Type<string, unknown, unknown>('a string', t.string.is, t.string.validate, t.identity);
@@ -96,7 +97,23 @@ const listFields = {
   cursor: single,
 };
 
-export const ListQuery = t.exact(t.partial(listFields));
+function checkRadiusText(value: string): RuleResult<number> {
+  return checkRadiusKm(/^\d{1,4}(\.\d{1,6})?$/.test(value) ? Number(value) : NaN);
+}
+
+function checkSort(value: string): RuleResult<NearbyOrder> {
+  const order = NEARBY_ORDERS.find((candidate) => candidate === value);
+  return order ? { ok: true, value: order } : { ok: false, message: `must be one of: ${NEARBY_ORDERS.join(', ')}` };
+}
+
+/** "Near me": a point, a radius (needs `near`), and the order (`distance` needs `near`). */
+export const nearFields = {
+  near: ruled(single, parsePoint),
+  radiusKm: ruled(single, checkRadiusText),
+  sort: ruled(single, checkSort),
+};
+
+export const ListQuery = t.exact(t.partial({ ...listFields, ...nearFields }));
 export type ListQuery = t.TypeOf<typeof ListQuery>;
 
 export const SearchQuery = t.exact(

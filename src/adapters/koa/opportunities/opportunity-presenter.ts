@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Page } from '../../../application/opportunity/pagination.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import type { Nearby } from '../../../domain/opportunity/opportunity-repository.port.js';
 import { encodeCursor } from './cursor-codec.js';
 
 export interface OpportunityJson {
@@ -35,6 +36,11 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
     updatedAt: opportunity.updatedAt.toISOString(),
     version: opportunity.version,
   };
+}
+
+/** An opportunity found near a point: `distanceKm`, great-circle, to the metre. */
+export function presentNearby(item: Nearby): OpportunityJson & { distanceKm: number } {
+  return { ...presentOpportunity(item.opportunity), distanceKm: Math.round(item.distanceKm * 1000) / 1000 };
 }
 
 /**

@@ -2,7 +2,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { QueryResult } from 'pg';
 import { ConflictError } from '../../../domain/domain-errors.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import { greatCircleKmOfChord, type NearbyOrder, type NearQuery } from '../../../domain/opportunity/nearby.js';
 import type {
+  Nearby,
   OpportunityFilters,
   OpportunityRepository,
   PageRequest,
@@ -12,6 +14,7 @@ import { duplicateIdAsConflict } from '../sql/database-errors.js';
 import { directionOf, OpportunityStatements, opportunityValues, pageParams } from './opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
+import { nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
 import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.js';
 
@@ -24,13 +27,16 @@ import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.j
  */
 export class PostgresOpportunityRepository implements OpportunityRepository {
   private readonly statements: OpportunityStatements;
+  private readonly near: OpportunityNearStatements;
 
   constructor(
     orm: MikroORM,
     private readonly queries: RoutedQueries = new RoutedQueries(orm),
   ) {
     // Used only to compile queries; statements run on the routed pools.
-    this.statements = new OpportunityStatements(orm.em.fork().getKysely<OpportunityDatabase>());
+    const compiler = orm.em.fork().getKysely<OpportunityDatabase>();
+    this.statements = new OpportunityStatements(compiler);
+    this.near = new OpportunityNearStatements(compiler);
   }
 
   async add(opportunity: Opportunity): Promise<void> {
@@ -67,6 +73,26 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     const direction = directionOf(page);
     const rows = await this.read(this.statements.list(filters, direction), pageParams(filters, page));
     return slice(rows, direction === 'before', page.limit, opportunityFromRow);
+  }
+
+  async listNear(
+    filters: OpportunityFilters,
+    near: NearQuery,
+    order: NearbyOrder,
+    page: PageRequest,
+  ): Promise<Slice<Nearby>> {
+    const direction = directionOf(page);
+    const statement = this.near.statement(filters, order, direction);
+    const rows = await this.read(statement, nearPageParams(filters, near, page));
+    return slice(rows, direction === 'before', page.limit, (row) => {
+      // The key is the chord in metres on earthdistance's sphere (see OpportunityNearStatements).
+      const distanceKey = Number(row.distance_key);
+      return {
+        opportunity: opportunityFromRow(row),
+        distanceKey,
+        distanceKm: greatCircleKmOfChord(distanceKey / 1000),
+      };
+    });
   }
 
   private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {

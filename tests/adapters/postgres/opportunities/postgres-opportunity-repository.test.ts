@@ -2,11 +2,12 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { mikroOrmOptions } from '../../../../src/adapters/postgres/schema/mikro-orm-options.js';
 import { PostgresOpportunityRepository } from '../../../../src/adapters/postgres/opportunities/postgres-opportunity-repository.js';
 import { testDatabaseUrl } from '../../../support/test-database.js';
+import { opportunityNearbyContract } from '../../opportunity-nearby.contract.js';
 import { opportunityRepositoryContract } from '../../opportunity-repository.contract.js';
 
 let orm: MikroORM | undefined;
 
-opportunityRepositoryContract('MikroORM on PostgreSQL', () => ({
+const fixture = () => ({
   fresh: async () => {
     orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
     await orm.em.getConnection().execute('truncate opportunity');
@@ -16,4 +17,7 @@ opportunityRepositoryContract('MikroORM on PostgreSQL', () => ({
     await orm?.close();
     orm = undefined;
   },
-}));
+});
+
+opportunityRepositoryContract('MikroORM on PostgreSQL', fixture);
+opportunityNearbyContract('PostgreSQL (earthdistance)', fixture);

@@ -61,12 +61,19 @@ export const opportunityProperties = {
   version: { type: 'integer', minimum: 1, description: 'Starts at 1, +1 on each update; the ETag is `"<version>"`.' },
 };
 
-/** Every field is always present (null when empty), so all are required. */
+/** Every field is always present (null when empty), so all are required; `distanceKm` only with `near`. */
 export const opportunity: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: Object.keys(opportunityProperties),
-  properties: opportunityProperties,
+  properties: {
+    ...opportunityProperties,
+    distanceKm: {
+      type: 'number',
+      minimum: 0,
+      description: 'In listings and searches with `near` only: the great-circle distance from that point, in km.',
+    },
+  },
 };
 
 export const opportunityInput: JsonSchema = {
