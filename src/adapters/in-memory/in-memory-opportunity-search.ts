@@ -31,8 +31,11 @@ export class InMemoryOpportunitySearch implements OpportunitySearch {
   constructor(private readonly store: InMemoryOpportunityRepository) {}
 
   async search(request: SearchRequest): Promise<SearchResults> {
-    const { query, filters, page, mode } = request;
-    const rows = this.store.matching(filters);
+    const { query, filters, page, mode, near } = request;
+    const distances = new Map(
+      near ? this.store.nearby(filters, near).map((found) => [found.opportunity.id, found.distanceKm]) : [],
+    );
+    const rows = this.store.matching(filters).filter((row) => !near || distances.has(row.id));
     const vocabulary = [
       ...new Set(rows.flatMap((row) => wordsOf(`${row.title} ${row.tags.join(' ')} ${row.description}`))),
     ];
@@ -60,6 +63,7 @@ export class InMemoryOpportunitySearch implements OpportunitySearch {
           title: runs(hit.opportunity.title, matchers),
           description: runs(hit.opportunity.description, matchers),
         },
+        ...(near ? { distanceKm: distances.get(hit.opportunity.id) as number } : {}),
       })),
       hasMore: slice.hasMore,
       suggestion: page.after || page.before || exactFound ? null : correctedText(query, best),

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/domain-errors.js';
+import type { NearQuery } from '../../domain/opportunity/nearby.js';
 import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
 import type {
   OpportunitySearch,
@@ -38,6 +39,7 @@ export class SearchOpportunities {
     filters: OpportunityFilters,
     page: PageQuery,
     mode: SearchRequest['mode'] = 'full',
+    near?: NearQuery,
   ): Promise<SearchPage> {
     const checked = checkSearchText(text);
     if (!checked.ok) throw new ValidationError([{ field: 'q', message: checked.message }]);
@@ -47,7 +49,7 @@ export class SearchOpportunities {
     const found = await loadPage(
       page,
       async (request) => {
-        const results = await this.index.search({ query, filters, page: request, mode });
+        const results = await this.index.search({ query, filters, page: request, mode, ...(near ? { near } : {}) });
         suggestion = results.suggestion;
         return results;
       },

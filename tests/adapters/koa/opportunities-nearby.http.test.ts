@@ -90,6 +90,22 @@ describe('HTTP: near a point (near, radiusKm, sort=distance)', () => {
     expect(jobs.results.map((r) => r.title)).to.deep.equal(['Belém']);
   });
 
+  it('filters a search by near and radiusKm, keeping relevance order, with distanceKm on each hit', async () => {
+    const page = await get(`${PATH}/search?q=help&near=38.7223,-9.1393&radiusKm=10`);
+    // Equally relevant: newest first, whatever the distance.
+    expect(page.results.map((r) => r.title)).to.deep.equal(['Baixa', 'Belém', 'Alfama']);
+    for (const result of page.results) {
+      expect(result.distanceKm).to.be.closeTo(haversineKm(lisbon, result.coordinates as typeof lisbon), 0.0006);
+    }
+    const response = await api.request(`${PATH}/search?q=help&radiusKm=10`);
+    expect(response.status).to.equal(400);
+    expect(((await response.json()) as { errors: { field: string }[] }).errors).to.deep.equal([
+      { field: 'radiusKm', message: 'needs near' },
+    ]);
+    const bad = await api.request(`${PATH}/search?q=help&near=0,200`);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).to.deep.equal(['near']);
+  });
+
   it('answers 400 naming the parameter for a bad point, radius or order', async () => {
     const cases: [string, string][] = [
       ['near=abc', 'near'],

@@ -347,6 +347,8 @@ export interface components {
       updatedAt: string;
       /** @description Starts at 1, +1 on each update; the ETag is `"<version>"`. */
       version: number;
+      /** @description With `near` only: the great-circle distance from that point, in km. It does not change the order. */
+      distanceKm?: number;
       highlight: {
         title: components['schemas']['TextRuns'];
         /** @description For long descriptions, a snippet around the first match ("…" marks cuts). */
@@ -1131,6 +1133,10 @@ export interface operations {
         q: string;
         /** @description Only this category. */
         category?: components['parameters']['CategoryFilter'];
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`). */
+        radiusKm?: components['parameters']['RadiusKm'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */

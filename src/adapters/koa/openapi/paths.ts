@@ -125,6 +125,8 @@ export const paths: Record<string, JsonSchema> = {
       parameters: [
         { name: 'q', in: 'query', required: true, description: 'What to look for.', schema: searchTextSchema },
         p('CategoryFilter'),
+        // A filter on search: results keep their relevance order (no `sort`).
+        ...nearParameters().filter((parameter) => !String(parameter.$ref).endsWith('/Sort')),
         ...pagingParameters(),
       ],
       responses: readResponses('A page of results with highlights.', 'SearchPage'),

@@ -116,8 +116,12 @@ export const nearFields = {
 export const ListQuery = t.exact(t.partial({ ...listFields, ...nearFields }));
 export type ListQuery = t.TypeOf<typeof ListQuery>;
 
+/** Search keeps its relevance order: `near` and `radiusKm` filter it, there is no `sort`. */
 export const SearchQuery = t.exact(
-  t.intersection([t.type({ q: ruled(single, checkSearchText) }), t.partial(listFields)]),
+  t.intersection([
+    t.type({ q: ruled(single, checkSearchText) }),
+    t.partial({ ...listFields, near: nearFields.near, radiusKm: nearFields.radiusKm }),
+  ]),
 );
 export type SearchQuery = t.TypeOf<typeof SearchQuery>;
 

@@ -40,8 +40,11 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
 
 /** An opportunity found near a point: `distanceKm`, great-circle, to the metre. */
 export function presentNearby(item: Nearby): OpportunityJson & { distanceKm: number } {
-  return { ...presentOpportunity(item.opportunity), distanceKm: Math.round(item.distanceKm * 1000) / 1000 };
+  return { ...presentOpportunity(item.opportunity), distanceKm: kilometres(item.distanceKm) };
 }
+
+/** Distances are shown to the metre. */
+export const kilometres = (km: number): number => Math.round(km * 1000) / 1000;
 
 /**
  * DRF cursor pagination's shape: `next` / `previous` links (or null) and `results`. The links are

@@ -202,7 +202,9 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
   // Registered before `/:id` so these paths are not taken for ids.
   router.get('/search', async (ctx) => {
     const query = decode(SearchQuery, ctx.query);
-    const page = await useCases.search.execute(typedText(ctx, query.q), filtersOf(query), pageOf(query, 'rank'));
+    const near = nearOf(query)?.near;
+    const text = typedText(ctx, query.q);
+    const page = await useCases.search.execute(text, filtersOf(query), pageOf(query, 'rank'), 'full', near);
     ctx.body = presentSearchPage(ctx, publicUrl, page);
   });
 

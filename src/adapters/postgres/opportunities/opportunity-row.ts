@@ -34,7 +34,7 @@ export type OpportunityRow = Omit<Pick<OpportunityTable, SelectedColumn>, 'creat
   readonly created_at: string | Date;
   readonly updated_at: string | Date;
   readonly rank?: number;
-  readonly distance_key?: number;
+  readonly distance_key?: number | null;
 };
 
 /** Both columns or neither (opportunity_coordinates_check); `float8` arrives as a JavaScript number. */

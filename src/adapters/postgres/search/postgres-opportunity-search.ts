@@ -6,6 +6,7 @@ import type {
   SearchRequest,
   SearchResults,
 } from '../../../domain/opportunity/search/opportunity-search.port.js';
+import { greatCircleKmOfChord } from '../../../domain/opportunity/nearby.js';
 import { correctedText } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections, typosToCorrect } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunities/opportunity-row.js';
@@ -186,7 +187,10 @@ function expansionsOf(rows: readonly VocabularyRow[]): Omit<Expanded, 'answered'
 }
 
 function hitFromRow(row: SearchRow, lexemes: QueryLexemes): SearchHit {
+  // The chord in metres on earthdistance's sphere, as in the nearby listing.
+  const key = row.distance_key;
   return {
+    ...(key === null || key === undefined ? {} : { distanceKm: greatCircleKmOfChord(Number(key) / 1000) }),
     opportunity: opportunityFromRow(row),
     rank: Number(row.rank),
     highlight: {

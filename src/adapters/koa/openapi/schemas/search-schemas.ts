@@ -19,6 +19,11 @@ export const searchHit: JsonSchema = {
   required: [...Object.keys(opportunityProperties), 'highlight'],
   properties: {
     ...opportunityProperties,
+    distanceKm: {
+      type: 'number',
+      minimum: 0,
+      description: 'With `near` only: the great-circle distance from that point, in km. It does not change the order.',
+    },
     highlight: {
       type: 'object',
       additionalProperties: false,

@@ -33,6 +33,10 @@ export interface SearchParams {
   readonly location: string | null;
   readonly tag: string | null;
   readonly createdBy: string | null;
+  /** Near a point: all three set, or all null. */
+  readonly nearLat: number | null;
+  readonly nearLng: number | null;
+  readonly nearRadiusMetres: number | null;
   /** As-you-type suggestions look at titles only. */
   readonly titlesOnly: boolean;
   readonly candidateCap: number;
@@ -72,6 +76,9 @@ export function searchParameters(
     location: filters.location ?? null,
     tag: filters.tag ?? null,
     createdBy: filters.createdBy ?? null,
+    nearLat: request.near?.point.lat ?? null,
+    nearLng: request.near?.point.lng ?? null,
+    nearRadiusMetres: request.near ? request.near.radiusKm * 1000 : null,
     titlesOnly: mode === 'suggest',
     candidateCap: titleTier.cap ?? limits.candidates,
     scanBudget: limits.scanBudget,
