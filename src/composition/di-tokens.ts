@@ -13,6 +13,7 @@ export const TOKENS = {
   DeleteOpportunity: Symbol.for('DeleteOpportunity'),
   ListOpportunities: Symbol.for('ListOpportunities'),
   ListOpportunitiesNear: Symbol.for('ListOpportunitiesNear'),
+  CountOpportunityFacets: Symbol.for('CountOpportunityFacets'),
   SearchOpportunities: Symbol.for('SearchOpportunities'),
   IdempotentRequests: Symbol.for('IdempotentRequests'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),

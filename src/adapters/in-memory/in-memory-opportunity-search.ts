@@ -8,7 +8,7 @@ import type {
 } from '../../domain/opportunity/search/opportunity-search.port.js';
 import { correctedText, type SearchQuery, type SearchTerm } from '../../domain/opportunity/search/search-query.js';
 import { corrections } from '../../domain/opportunity/search/typo-rules.js';
-import { foldText, type InMemoryOpportunityRepository } from './in-memory-opportunity-repository.js';
+import { countOver, foldText, type InMemoryOpportunityRepository } from './in-memory-opportunity-repository.js';
 import { keysetSlice } from './keyset-slice.js';
 
 /** The PostgreSQL adapter's scores, so both order results alike. */
@@ -67,6 +67,15 @@ export class InMemoryOpportunitySearch implements OpportunitySearch {
       })),
       hasMore: slice.hasMore,
       suggestion: page.after || page.before || exactFound ? null : correctedText(query, best),
+      ...(request.facets
+        ? {
+            facets: countOver(
+              request.facets,
+              scored.map((hit) => hit.opportunity),
+              this.store.facetBound,
+            ),
+          }
+        : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Opportunity } from './opportunity.js';
+import type { FacetCounts, FacetField } from './facets.js';
 import type { NearbyOrder, NearQuery } from './nearby.js';
 import type { OpportunityStatus } from './opportunity-rules.js';
 
@@ -68,4 +69,6 @@ export interface OpportunityRepository {
    * first or nearest first (equally distant ones newest first).
    */
   listNear(filters: OpportunityFilters, near: NearQuery, order: NearbyOrder, page: PageRequest): Promise<Slice<Nearby>>;
+  /** Facet counts over everything a listing with these filters (and `near`) would show; bounded (facets.ts). */
+  countFacets(fields: readonly FacetField[], filters: OpportunityFilters, near?: NearQuery): Promise<FacetCounts>;
 }

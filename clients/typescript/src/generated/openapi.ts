@@ -316,6 +316,14 @@ export interface components {
        */
       previous: string | null;
       results: components['schemas']['Opportunity'][];
+      /** @description For each requested field: value → how many matches have it (over every match, not the page). */
+      facets?: {
+        [key: string]: {
+          [key: string]: number;
+        };
+      };
+      /** @description False when more matches exist than were counted: the counts are then lower bounds. */
+      facetsExact?: boolean;
     };
     /** @description The list shape, with highlighted results and a suggested correction. */
     SearchPage: {
@@ -326,6 +334,14 @@ export interface components {
       results: components['schemas']['SearchHit'][];
       /** @description A corrected query when the words look misspelt (e.g. `pyhton` → `python`), else null. */
       suggestion: string | null;
+      /** @description For each requested field: value → how many matches have it (over every match, not the page). */
+      facets?: {
+        [key: string]: {
+          [key: string]: number;
+        };
+      };
+      /** @description False when more matches exist than were counted: the counts are then lower bounds. */
+      facetsExact?: boolean;
     };
     SearchHit: {
       /** Format: uuid */
@@ -863,10 +879,12 @@ export interface components {
     TagFilter: string;
     /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
     Near: string;
-    /** @description The radius around `near`, in km (only with `near`). */
+    /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
     RadiusKm: number;
-    /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+    /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
     Sort: 'newest' | 'distance';
+    /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+    Facets: string;
     /** @description Page size. */
     Limit: number;
     /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -1035,10 +1053,12 @@ export interface operations {
         category?: components['parameters']['CategoryFilter'];
         /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
         near?: components['parameters']['Near'];
-        /** @description The radius around `near`, in km (only with `near`). */
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
         radiusKm?: components['parameters']['RadiusKm'];
-        /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
         sort?: components['parameters']['Sort'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
@@ -1135,8 +1155,10 @@ export interface operations {
         category?: components['parameters']['CategoryFilter'];
         /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
         near?: components['parameters']['Near'];
-        /** @description The radius around `near`, in km (only with `near`). */
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
         radiusKm?: components['parameters']['RadiusKm'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
@@ -1233,10 +1255,12 @@ export interface operations {
       query?: {
         /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
         near?: components['parameters']['Near'];
-        /** @description The radius around `near`, in km (only with `near`). */
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
         radiusKm?: components['parameters']['RadiusKm'];
-        /** @description `newest` first (the default), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
         sort?: components['parameters']['Sort'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */

@@ -90,7 +90,7 @@ export const paths: Record<string, JsonSchema> = {
       tags: ['opportunities'],
       summary: 'List opportunities, newest first',
       security: PUBLIC,
-      parameters: [p('CategoryFilter'), ...nearParameters(), ...pagingParameters()],
+      parameters: [p('CategoryFilter'), ...nearParameters(), p('Facets'), ...pagingParameters()],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),
     },
     post: {
@@ -127,6 +127,7 @@ export const paths: Record<string, JsonSchema> = {
         p('CategoryFilter'),
         // A filter on search: results keep their relevance order (no `sort`).
         ...nearParameters().filter((parameter) => !String(parameter.$ref).endsWith('/Sort')),
+        p('Facets'),
         ...pagingParameters(),
       ],
       responses: readResponses('A page of results with highlights.', 'SearchPage'),
@@ -165,6 +166,7 @@ export const paths: Record<string, JsonSchema> = {
       parameters: [
         { name: 'category', in: 'path', required: true, schema: ref('OpportunityCategory') },
         ...nearParameters(),
+        p('Facets'),
         ...pagingParameters(),
       ],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),

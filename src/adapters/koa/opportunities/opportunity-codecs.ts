@@ -16,6 +16,7 @@ import {
   type RuleResult,
 } from '../../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
+import { checkFacetFields } from '../../../domain/opportunity/facets.js';
 import { checkRadiusKm, NEARBY_ORDERS, type NearbyOrder, parsePoint } from '../../../domain/opportunity/nearby.js';
 import { ruled } from '../io-ts-support.js';
 
@@ -113,14 +114,17 @@ export const nearFields = {
   sort: ruled(single, checkSort),
 };
 
-export const ListQuery = t.exact(t.partial({ ...listFields, ...nearFields }));
+/** `facets=category,status`: counts over the whole match set beside the page. */
+const facets = ruled(single, checkFacetFields);
+
+export const ListQuery = t.exact(t.partial({ ...listFields, ...nearFields, facets }));
 export type ListQuery = t.TypeOf<typeof ListQuery>;
 
 /** Search keeps its relevance order: `near` and `radiusKm` filter it, there is no `sort`. */
 export const SearchQuery = t.exact(
   t.intersection([
     t.type({ q: ruled(single, checkSearchText) }),
-    t.partial({ ...listFields, near: nearFields.near, radiusKm: nearFields.radiusKm }),
+    t.partial({ ...listFields, near: nearFields.near, radiusKm: nearFields.radiusKm, facets }),
   ]),
 );
 export type SearchQuery = t.TypeOf<typeof SearchQuery>;

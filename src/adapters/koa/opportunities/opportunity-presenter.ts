@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Page } from '../../../application/opportunity/pagination.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
 import type { Nearby } from '../../../domain/opportunity/opportunity-repository.port.js';
+import type { FacetCounts } from '../../../domain/opportunity/facets.js';
 import { encodeCursor } from './cursor-codec.js';
 
 export interface OpportunityJson {
@@ -41,6 +42,14 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
 /** An opportunity found near a point: `distanceKm`, great-circle, to the metre. */
 export function presentNearby(item: Nearby): OpportunityJson & { distanceKm: number } {
   return { ...presentOpportunity(item.opportunity), distanceKm: kilometres(item.distanceKm) };
+}
+
+/**
+ * `facets` (field → value → count) and `facetsExact`: false when more than FACET_BOUND rows
+ * matched, and the counts are those of the first ones found (lower bounds).
+ */
+export function presentFacets(facets: FacetCounts) {
+  return { facets: facets.counts, facetsExact: facets.exact };
 }
 
 /** Distances are shown to the metre. */

@@ -10,6 +10,7 @@ import type { DeleteOpportunity } from '../../../application/opportunity/delete-
 import type { GetOpportunity } from '../../../application/opportunity/get-opportunity.use-case.js';
 import type { ListOpportunities } from '../../../application/opportunity/list-opportunities.use-case.js';
 import type { ListOpportunitiesNear } from '../../../application/opportunity/list-opportunities-near.use-case.js';
+import type { CountOpportunityFacets } from '../../../application/opportunity/count-opportunity-facets.use-case.js';
 import type { PageQuery } from '../../../application/opportunity/pagination.js';
 import type { SearchOpportunities } from '../../../application/opportunity/search-opportunities.use-case.js';
 import type { UpdateOpportunity } from '../../../application/opportunity/update-opportunity.use-case.js';
@@ -29,7 +30,7 @@ import {
   SUGGESTIONS,
   SuggestQuery,
 } from './opportunity-codecs.js';
-import { presentNearby, presentOpportunity, presentPage } from './opportunity-presenter.js';
+import { presentFacets, presentNearby, presentOpportunity, presentPage } from './opportunity-presenter.js';
 import { answerNotModifiedWhenFresh, ifMatchOf } from './conditional-requests.js';
 import { etagOf as etag, HttpProblem, validationProblem } from '../problem.js';
 import { presentSearchPage, presentSuggestions } from './search-presenter.js';
@@ -41,6 +42,7 @@ export interface OpportunityUseCases {
   readonly remove: DeleteOpportunity;
   readonly list: ListOpportunities;
   readonly listNear: ListOpportunitiesNear;
+  readonly countFacets: CountOpportunityFacets;
   readonly search: SearchOpportunities;
   /** The writes with an Idempotency-Key. */
   readonly idempotent: {
@@ -178,9 +180,15 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
     jsonResponse(201, { Location: `${OPPORTUNITIES_PATH}/${o.id}`, ETag: etag(o.version) }, presentOpportunity(o));
   const updated = (o: Opportunity) => jsonResponse(200, { ETag: etag(o.version) }, presentOpportunity(o));
 
-  /** A listing, or with `near` the nearby listing with distances. */
+  /** A listing, or with `near` the nearby listing with distances; with `facets`, their counts beside it. */
   async function listing(ctx: Context, query: ListQuery) {
     const nearby = nearOf(query);
+    const counting = query.facets && useCases.countFacets.execute(query.facets, filtersOf(query), nearby?.near);
+    const [page, counts] = await Promise.all([listingPage(ctx, query, nearby), counting]);
+    return counts ? { ...page, ...presentFacets(counts) } : page;
+  }
+
+  async function listingPage(ctx: Context, query: ListQuery, nearby: ReturnType<typeof nearOf>) {
     if (nearby) {
       const { near, order } = nearby;
       const page = await useCases.listNear.execute(
@@ -204,7 +212,14 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
     const query = decode(SearchQuery, ctx.query);
     const near = nearOf(query)?.near;
     const text = typedText(ctx, query.q);
-    const page = await useCases.search.execute(text, filtersOf(query), pageOf(query, 'rank'), 'full', near);
+    const page = await useCases.search.execute(
+      text,
+      filtersOf(query),
+      pageOf(query, 'rank'),
+      'full',
+      near,
+      query.facets,
+    );
     ctx.body = presentSearchPage(ctx, publicUrl, page);
   });
 

@@ -1,15 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type SqlBool } from 'kysely';
 import type { NearbyOrder, NearQuery } from '../../../domain/opportunity/nearby.js';
 import type { OpportunityFilters, PageRequest } from '../../../domain/opportunity/opportunity-repository.port.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
-import {
-  type Direction,
-  directionOf,
-  FILTER_COLUMNS,
-  type PageParams,
-  pageParams,
-  shapeKey,
-} from './opportunity-statements.js';
+import { type Direction, type PageParams, pageParams, shapeKey } from './opportunity-statements.js';
+import { distanceKeyOf, filterConditions, nearConditions } from './opportunity-conditions.js';
 import { OPPORTUNITY_COLUMNS } from './opportunity-row.js';
 import { type Param, prepare, type PreparedStatement } from '../sql/prepared-statement.js';
 
@@ -43,45 +37,28 @@ export class OpportunityNearStatements {
   }
 
   private build(filters: OpportunityFilters, order: NearbyOrder, direction: Direction, param: Param<NearPageParams>) {
-    const point = sql`ll_to_earth(${param('lat')}::float8, ${param('lng')}::float8)`;
-    const distanceKey = sql<number>`(o.earth_position <-> ${point})`;
+    const distanceKey = distanceKeyOf(param);
+    const conditions = [...filterConditions(filters, param), ...nearConditions(param)];
+    if (direction !== 'first') {
+      // Listing order is descending in time ("after" means older) and ascending in distance.
+      const newer = direction === 'after' ? '<' : '>';
+      const farther = direction === 'after' ? '>' : '<';
+      const position = sql`(cast(${param('positionCreatedAt')} as timestamptz), cast(${param('positionId')} as uuid))`;
+      const positionKey = sql`${param('positionDistanceKey')}::float8`;
+      const timeAndId = sql<SqlBool>`(o.created_at, o.id) ${sql.raw(newer)} ${position}`;
+      conditions.push(
+        order === 'distance'
+          ? sql<SqlBool>`(${distanceKey} ${sql.raw(farther)} ${positionKey} or (${distanceKey} = ${positionKey} and ${timeAndId}))`
+          : timeAndId,
+      );
+    }
+    const newestFirst = direction === 'before' ? ('asc' as const) : ('desc' as const);
     let query = this.db
       .selectFrom('opportunity as o')
       .select(OPPORTUNITY_COLUMNS)
-      .select(distanceKey.as('distance_key'));
-    for (const [field, column] of FILTER_COLUMNS) {
-      if (filters[field] !== undefined) query = query.where(column, '=', param(field) as string);
-    }
-    if (filters.location !== undefined) {
-      query = query.where(({ eb, fn, val }) =>
-        eb(fn('opportunity_fold', ['o.location']), '=', fn('opportunity_fold', [val(param('location'))])),
-      );
-    }
-    if (filters.tag !== undefined) query = query.where('o.tags', '@>', sql<string[]>`array[${param('tag')}::text]`);
-    query = query
-      .where(sql<boolean>`o.earth_position <@ earth_box(${point}, ${param('radiusMetres')}::float8)`)
-      .where(sql<boolean>`sec_to_gc(${distanceKey}) <= ${param('radiusMetres')}::float8`);
-
-    const newer = direction === 'after' ? '<' : '>';
-    const position = sql`(cast(${param('positionCreatedAt')} as timestamptz), cast(${param('positionId')} as uuid))`;
-    const order_ = direction === 'before' ? ('desc' as const) : ('asc' as const);
-    const newestFirst = direction === 'before' ? ('asc' as const) : ('desc' as const);
-    if (order === 'distance') {
-      if (direction !== 'first') {
-        // Listing order: distance ascending, then newest first; "after" means farther, or as far and older.
-        const farther = direction === 'after' ? '>' : '<';
-        const positionKey = sql`${param('positionDistanceKey')}::float8`;
-        query = query.where(
-          sql<boolean>`(${distanceKey} ${sql.raw(farther)} ${positionKey} or (${distanceKey} = ${positionKey} and (o.created_at, o.id) ${sql.raw(newer)} ${position}))`,
-        );
-      }
-      return query
-        .orderBy(distanceKey, order_)
-        .orderBy('o.created_at', newestFirst)
-        .orderBy('o.id', newestFirst)
-        .limit(param('limit'));
-    }
-    if (direction !== 'first') query = query.where(sql<boolean>`(o.created_at, o.id) ${sql.raw(newer)} ${position}`);
+      .select(distanceKey.as('distance_key'))
+      .where(({ and }) => and(conditions));
+    if (order === 'distance') query = query.orderBy(distanceKey, direction === 'before' ? 'desc' : 'asc');
     return query.orderBy('o.created_at', newestFirst).orderBy('o.id', newestFirst).limit(param('limit'));
   }
 }
@@ -96,5 +73,3 @@ export function nearPageParams(filters: OpportunityFilters, near: NearQuery, pag
     positionDistanceKey: position?.distanceKey,
   };
 }
-
-export { directionOf };

@@ -15,6 +15,8 @@ import { directionOf, OpportunityStatements, opportunityValues, pageParams } fro
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
 import { nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
+import { type FacetGroup, facetParams, OpportunityFacetStatements, sumOf } from './opportunity-facet-statements.js';
+import { FACET_BOUND, type FacetCounts, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
 import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.js';
 
@@ -28,15 +30,19 @@ import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.j
 export class PostgresOpportunityRepository implements OpportunityRepository {
   private readonly statements: OpportunityStatements;
   private readonly near: OpportunityNearStatements;
+  private readonly facets: OpportunityFacetStatements;
 
   constructor(
     orm: MikroORM,
     private readonly queries: RoutedQueries = new RoutedQueries(orm),
+    /** Facet counts are exact up to this many matches (FACET_BOUND; tests lower it). */
+    private readonly facetBound: number = FACET_BOUND,
   ) {
     // Used only to compile queries; statements run on the routed pools.
     const compiler = orm.em.fork().getKysely<OpportunityDatabase>();
     this.statements = new OpportunityStatements(compiler);
     this.near = new OpportunityNearStatements(compiler);
+    this.facets = new OpportunityFacetStatements(compiler);
   }
 
   async add(opportunity: Opportunity): Promise<void> {
@@ -93,6 +99,18 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
         distanceKm: greatCircleKmOfChord(distanceKey / 1000),
       };
     });
+  }
+
+  async countFacets(
+    fields: readonly FacetField[],
+    filters: OpportunityFilters,
+    near?: NearQuery,
+  ): Promise<FacetCounts> {
+    const statement = this.facets.statement(filters, near !== undefined, undefined);
+    const groups = await this.queries.read<FacetGroup>(
+      bind(statement, facetParams(filters, near, undefined, this.facetBound)),
+    );
+    return tallyFacets(fields, groups, sumOf(groups), this.facetBound);
   }
 
   private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {

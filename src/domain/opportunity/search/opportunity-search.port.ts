@@ -1,3 +1,4 @@
+import type { FacetCounts, FacetField } from '../facets.js';
 import type { NearQuery } from '../nearby.js';
 import type { Opportunity } from '../opportunity.js';
 import type { OpportunityFilters, PageRequest, Slice } from '../opportunity-repository.port.js';
@@ -28,6 +29,8 @@ export interface SearchHit {
 export interface SearchResults extends Slice<SearchHit> {
   /** The query with its typos corrected, when the results come only from corrections (or nothing matched). */
   readonly suggestion: string | null;
+  /** When asked for: counts over every row matching a word of the query (or its completions and corrections), bounded. */
+  readonly facets?: FacetCounts;
 }
 
 export interface SearchRequest {
@@ -41,6 +44,7 @@ export interface SearchRequest {
    * stays relevance (then newest); distance does not reorder results, it is reported on each hit.
    */
   readonly near?: NearQuery;
+  readonly facets?: readonly FacetField[];
 }
 
 /**

@@ -114,6 +114,7 @@ const QUERY_PROBES: Record<string, string[]> = {
   near: ['38.7,-9.1', '90,180', '-90,-180', '0, 0', '91,0', '90.5,0', '0,180.1', '0,-181', 'abc', 'NaN,0', '1e1,0', ''],
   radiusKm: ['25', '0.5', '500', '500.1', '0', '10000', '-1', 'abc', '1e2', ''],
   sort: ['newest', 'distance', 'nearest', ''],
+  facets: ['category', 'status', 'category,status', 'status,category', 'category,category', 'colour', 'category,', ''],
 };
 
 describe('OpenAPI contract: no drift between the document and the code', () => {

@@ -95,6 +95,19 @@ export const opportunityInput: JsonSchema = {
   },
 };
 
+/** With `facets=…` only. */
+export const facetProperties = {
+  facets: {
+    type: 'object',
+    description: 'For each requested field: value → how many matches have it (over every match, not the page).',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
+  },
+  facetsExact: {
+    type: 'boolean',
+    description: 'False when more matches exist than were counted: the counts are then lower bounds.',
+  },
+};
+
 export const page: JsonSchema = {
   type: 'object',
   description: "Django REST framework's cursor pagination shape.",
@@ -112,5 +125,6 @@ export const page: JsonSchema = {
       description: 'Link to the previous page (relative, or absolute on `PUBLIC_URL`), or null.',
     },
     results: { type: 'array', items: ref('Opportunity') },
+    ...facetProperties,
   },
 };

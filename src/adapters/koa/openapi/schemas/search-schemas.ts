@@ -1,5 +1,5 @@
 /** JSON Schemas of search answers: highlighted hits, the ranked page and as-you-type suggestions. */
-import { type JsonSchema, opportunityProperties, ref } from './opportunity-schemas.js';
+import { facetProperties, type JsonSchema, opportunityProperties, ref } from './opportunity-schemas.js';
 
 export const textRuns: JsonSchema = {
   type: 'array',
@@ -54,6 +54,7 @@ export const searchPage: JsonSchema = {
     previous: { type: ['string', 'null'], format: 'uri-reference' },
     results: { type: 'array', items: ref('SearchHit') },
     suggestion,
+    ...facetProperties,
   },
 };
 

@@ -13,6 +13,8 @@ export interface SearchLimits {
   readonly titleWalk: number;
   readonly full: { readonly candidates: number; readonly scanBudget: number };
   readonly suggest: { readonly candidates: number; readonly scanBudget: number };
+  /** Facet counts are exact up to this many matches (FACET_BOUND when absent; tests lower it). */
+  readonly facetBound?: number;
 }
 
 /** The search statement's named parameters (tsquery texts as tsquery-text.ts writes them). */
