@@ -14,7 +14,7 @@ import { duplicateIdAsConflict } from '../sql/database-errors.js';
 import { directionOf, OpportunityStatements, opportunityValues, pageParams } from './opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
-import { nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
+import { NEAR_WALK, nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
 import { type FacetGroup, facetParams, OpportunityFacetStatements, sumOf } from './opportunity-facet-statements.js';
 import { FACET_BOUND, type FacetCounts, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
@@ -37,6 +37,8 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     private readonly queries: RoutedQueries = new RoutedQueries(orm),
     /** Facet counts are exact up to this many matches (FACET_BOUND; tests lower it). */
     private readonly facetBound: number = FACET_BOUND,
+    /** How many newest rows a newest-first nearby page reads before the GiST index (NEAR_WALK; tests lower it). */
+    private readonly nearWalk: number = NEAR_WALK,
   ) {
     // Used only to compile queries; statements run on the routed pools.
     const compiler = orm.em.fork().getKysely<OpportunityDatabase>();
@@ -88,8 +90,18 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     page: PageRequest,
   ): Promise<Slice<Nearby>> {
     const direction = directionOf(page);
-    const statement = this.near.statement(filters, order, direction);
-    const rows = await this.read(statement, nearPageParams(filters, near, page));
+    const params = nearPageParams(filters, near, page, this.nearWalk);
+    let rows: OpportunityRow[];
+    if (order === 'newest') {
+      // A dense area fills the page from the newest rows; a sparse one has few rows in its radius.
+      rows = await this.read(this.near.statement(filters, order, direction, 'walk'), params);
+      if (rows.length <= page.limit)
+        rows = await this.read(this.near.statement(filters, order, direction, 'box'), params);
+    } else {
+      // k-NN walks nearest first only: a backward page reads the rows nearer than its position.
+      const plan = direction === 'before' ? 'box' : 'knn';
+      rows = await this.read(this.near.statement(filters, order, direction, plan), params);
+    }
     return slice(rows, direction === 'before', page.limit, (row) => {
       // The key is the chord in metres on earthdistance's sphere (see OpportunityNearStatements).
       const distanceKey = Number(row.distance_key);

@@ -21,3 +21,13 @@ const fixture = () => ({
 
 opportunityRepositoryContract('MikroORM on PostgreSQL', fixture);
 opportunityNearbyContract('PostgreSQL (earthdistance)', fixture);
+// A walk of 3 rows: newest-first pages are answered by the walk when the newest rows are near, and
+// by the GiST index when they are not (both plans, on the same cases).
+opportunityNearbyContract('PostgreSQL, newest-first walk of 3 rows', () => ({
+  ...fixture(),
+  fresh: async () => {
+    orm ??= await MikroORM.init(mikroOrmOptions({ url: await testDatabaseUrl() }));
+    await orm.em.getConnection().execute('truncate opportunity');
+    return new PostgresOpportunityRepository(orm, undefined, undefined, 3);
+  },
+}));
