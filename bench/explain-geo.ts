@@ -47,6 +47,7 @@ const CLASSES: Record<string, (ports: Ports) => Promise<unknown>> = {
     new ListOpportunitiesNear(repository).execute({}, { point: tromso, radiusKm: 10 }, 'distance', { limit: 20 }),
   'near-10km-search-two-words': ({ search }) =>
     new SearchOpportunities(search).execute('python mentor', {}, { limit: 20 }, 'full', { point: paris, radiusKm: 10 }),
+  'search-two-words': ({ search }) => new SearchOpportunities(search).execute('python mentor', {}, { limit: 20 }),
   'facets-common-word-search': ({ search }) =>
     new SearchOpportunities(search).execute('help', {}, { limit: 20 }, 'full', undefined, ['category', 'status']),
   'facets-list': ({ repository }) => new CountOpportunityFacets(repository).execute(['category', 'status'], {}),

@@ -51,7 +51,7 @@ const SEVERAL_CLAUSES = queries.eb(
 
 /** The point of a search near one (null without). */
 export const nearPoint = (param: Param<SearchParams>) =>
-  sql`ll_to_earth(${param('nearLat')}::float8, ${param('nearLng')}::float8)`;
+  sql`(select ll_to_earth(${param('nearLat')}::float8, ${param('nearLng')}::float8))`;
 
 /**
  * Within the radius: the bounding cube, then the exact great-circle test (as the nearby listing).
@@ -59,7 +59,7 @@ export const nearPoint = (param: Param<SearchParams>) =>
  */
 function withinRadius(param: Param<SearchParams>): Expression<SqlBool> {
   const radius = sql`${param('nearRadiusMetres')}::float8`;
-  return sql<SqlBool>`(o.earth_position <@ earth_box(${nearPoint(param)}, ${radius}) and sec_to_gc(o.earth_position <-> ${nearPoint(param)}) <= ${radius})`;
+  return sql<SqlBool>`(o.earth_position <@ (select earth_box(${nearPoint(param)}, ${radius})) and sec_to_gc(o.earth_position <-> ${nearPoint(param)}) <= ${radius})`;
 }
 
 /** The request's filters, each off when its parameter is null, and the excluded words. */
