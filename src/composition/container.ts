@@ -4,6 +4,8 @@ import { CreateOpportunity } from '../application/opportunity/create-opportunity
 import { DeleteOpportunity } from '../application/opportunity/delete-opportunity.use-case.js';
 import { GetOpportunity } from '../application/opportunity/get-opportunity.use-case.js';
 import { ListOpportunities } from '../application/opportunity/list-opportunities.use-case.js';
+import { ListOpportunitiesNear } from '../application/opportunity/list-opportunities-near.use-case.js';
+import { CountOpportunityFacets } from '../application/opportunity/count-opportunity-facets.use-case.js';
 import { SearchOpportunities } from '../application/opportunity/search-opportunities.use-case.js';
 import { UpdateOpportunity } from '../application/opportunity/update-opportunity.use-case.js';
 import type { AccessTokenVerifier } from '../application/ports/access-token-verifier.port.js';
@@ -67,6 +69,12 @@ export function buildContainer(adapters: Adapters): Container {
   container
     .bind(TOKENS.ListOpportunities)
     .toResolvedValue((r: OpportunityRepository) => new ListOpportunities(r), [...repo]);
+  container
+    .bind(TOKENS.ListOpportunitiesNear)
+    .toResolvedValue((r: OpportunityRepository) => new ListOpportunitiesNear(r), [...repo]);
+  container
+    .bind(TOKENS.CountOpportunityFacets)
+    .toResolvedValue((r: OpportunityRepository) => new CountOpportunityFacets(r), [...repo]);
   container.bind<OpportunitySearch>(TOKENS.OpportunitySearch).toConstantValue(adapters.search);
   container
     .bind(TOKENS.SearchOpportunities)
@@ -82,6 +90,8 @@ export function buildContainer(adapters: Adapters): Container {
         update: context.get(TOKENS.UpdateOpportunity),
         remove: context.get(TOKENS.DeleteOpportunity),
         list: context.get(TOKENS.ListOpportunities),
+        listNear: context.get(TOKENS.ListOpportunitiesNear),
+        countFacets: context.get(TOKENS.CountOpportunityFacets),
         search: context.get(TOKENS.SearchOpportunities),
         idempotent: idempotentUseCases(context),
       },

@@ -12,6 +12,8 @@ export const TOKENS = {
   UpdateOpportunity: Symbol.for('UpdateOpportunity'),
   DeleteOpportunity: Symbol.for('DeleteOpportunity'),
   ListOpportunities: Symbol.for('ListOpportunities'),
+  ListOpportunitiesNear: Symbol.for('ListOpportunitiesNear'),
+  CountOpportunityFacets: Symbol.for('CountOpportunityFacets'),
   SearchOpportunities: Symbol.for('SearchOpportunities'),
   IdempotentRequests: Symbol.for('IdempotentRequests'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),

@@ -40,6 +40,23 @@ export function opportunityRepositoryContract(name: string, fixture: () => Repos
       expect(found?.toSnapshot()).to.deep.equal(opportunity.toSnapshot());
     });
 
+    it('stores coordinates, including the poles and both sides of the antimeridian, and clears them', async () => {
+      const places = [
+        { lat: 38.7223, lng: -9.1393 },
+        { lat: 90, lng: 180 },
+        { lat: -90, lng: -180 },
+        { lat: -16.5, lng: 179.999999 },
+      ];
+      for (const coordinates of places) {
+        const opportunity = anOpportunity({ coordinates });
+        await repo.add(opportunity);
+        expect((await repo.findById(opportunity.id))?.coordinates).to.deep.equal(coordinates);
+        opportunity.revise({ ...opportunity.toSnapshot(), coordinates: null }, new Date('2026-11-02T00:00:00Z'));
+        await repo.update(opportunity, 1);
+        expect((await repo.findById(opportunity.id))?.coordinates).to.equal(null);
+      }
+    });
+
     it('returns null for an unknown id', async () => {
       expect(await repo.findById('00000000-0000-4000-8000-00000000ffff')).to.equal(null);
     });

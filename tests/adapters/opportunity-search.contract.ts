@@ -8,6 +8,7 @@ import type {
 } from '../../src/domain/opportunity/search/opportunity-search.port.js';
 import { parseSearchQuery } from '../../src/domain/opportunity/search/search-query.js';
 import { anOpportunity } from '../support/builders.js';
+import { haversineKm } from '../support/haversine.js';
 
 export interface SearchFixture {
   /** An empty store and a search over it. */
@@ -24,6 +25,7 @@ const titles = (results: SearchResults) => results.items.map((hit) => hit.opport
 export function opportunitySearchContract(name: string, fixture: () => SearchFixture): void {
   describe(`OpportunitySearch contract: ${name}`, () => {
     let search: OpportunitySearch;
+    let added: (opportunity: Opportunity) => Promise<void>;
     const setup = fixture();
     const find = (text: string, extra: Partial<SearchRequest> = {}) =>
       search.search({ query: parseSearchQuery(text), filters: {}, page: { limit: 10 }, mode: 'full', ...extra });
@@ -31,6 +33,7 @@ export function opportunitySearchContract(name: string, fixture: () => SearchFix
     beforeEach(async () => {
       const fresh = await setup.fresh();
       search = fresh.search;
+      added = (opportunity) => fresh.repository.add(opportunity);
       const rows: Opportunity[] = [
         anOpportunity({ title: 'Piano teacher wanted', description: 'Weekly lessons.', tags: [], minutesAgo: 5 }),
         anOpportunity({ title: 'Music school helper', description: 'Assist staff.', tags: ['piano'], minutesAgo: 4 }),
@@ -49,6 +52,31 @@ export function opportunitySearchContract(name: string, fixture: () => SearchFix
       for (const row of rows) await fresh.repository.add(row);
     });
     after(async () => setup.close?.());
+
+    it('near a point: a filter that keeps relevance order, each hit with its great-circle distance', async () => {
+      const oslo = { lat: 59.9139, lng: 10.7522 };
+      const near = { point: oslo, radiusKm: 30 };
+      // Only the fixture rows given coordinates below are near; the rest have none.
+      expect(titles(await find('piano ', { near }))).to.deep.equal([]);
+      const placed = [
+        anOpportunity({ title: 'Garden helper', description: 'Weeding.', coordinates: { lat: 59.95, lng: 10.9 } }),
+        anOpportunity({
+          title: 'Tool shed',
+          description: 'A garden to tidy.',
+          coordinates: { lat: 59.914, lng: 10.75 },
+        }),
+        anOpportunity({ title: 'Garden far away', description: 'Bergen.', coordinates: { lat: 60.39, lng: 5.32 } }),
+      ];
+      for (const row of placed) await added(row);
+      const found = await find('garden ', { near });
+      // The title match first although it is farther: distance filters, relevance orders.
+      expect(titles(found)).to.deep.equal(['Garden helper', 'Tool shed']);
+      for (const hit of found.items) {
+        expect(hit.distanceKm).to.be.closeTo(haversineKm(oslo, hit.opportunity.coordinates as typeof oslo), 1e-6);
+      }
+      expect((await find('garden ')).items.every((hit) => hit.distanceKm === undefined)).to.equal(true);
+      expect(titles(await find('garden ', { near: { point: oslo, radiusKm: 500 } }))).to.have.length(3);
+    });
 
     it('ranks title over tags over description, and honours exclusions', async () => {
       expect(titles(await find('piano '))).to.deep.equal(['Piano teacher wanted', 'Music school helper', 'Event crew']);

@@ -1,8 +1,12 @@
 import { ConflictError } from '../../domain/domain-errors.js';
 import { Opportunity } from '../../domain/opportunity/opportunity.js';
+import { FACET_BOUND, type FacetCounts, type FacetField, tallyFacets } from '../../domain/opportunity/facets.js';
+import { chordKm, greatCircleKmOfChord, type NearbyOrder, type NearQuery } from '../../domain/opportunity/nearby.js';
 import type {
+  Nearby,
   OpportunityFilters,
   OpportunityRepository,
+  PagePosition,
   PageRequest,
   Slice,
 } from '../../domain/opportunity/opportunity-repository.port.js';
@@ -15,6 +19,9 @@ import { keysetSlice } from './keyset-slice.js';
  */
 export class InMemoryOpportunityRepository implements OpportunityRepository {
   private readonly rows = new Map<string, Opportunity>();
+
+  /** Facet counts are exact up to `facetBound` matches (FACET_BOUND; tests lower it). */
+  constructor(readonly facetBound: number = FACET_BOUND) {}
 
   async add(opportunity: Opportunity): Promise<void> {
     if (this.rows.has(opportunity.id)) throw new ConflictError(`Opportunity ${opportunity.id} already exists`);
@@ -45,6 +52,50 @@ export class InMemoryOpportunityRepository implements OpportunityRepository {
     return { items: slice.items.map((entry) => copy(entry.opportunity)), hasMore: slice.hasMore };
   }
 
+  async listNear(
+    filters: OpportunityFilters,
+    near: NearQuery,
+    order: NearbyOrder,
+    page: PageRequest,
+  ): Promise<Slice<Nearby>> {
+    const within = this.nearby(filters, near);
+    // Nearest first is "highest rank first" with the chord negated; newest first ignores it.
+    const byDistance = order === 'distance';
+    const ranked = within.map((nearby) => ({ ...nearby, rank: byDistance ? -nearby.distanceKey : undefined }));
+    const asRanked = (position: PagePosition | undefined) =>
+      position && { ...position, rank: byDistance ? -(position.distanceKey ?? 0) : undefined };
+    const slice = keysetSlice(ranked, { ...page, after: asRanked(page.after), before: asRanked(page.before) });
+    return {
+      items: slice.items.map(({ opportunity, distanceKm, distanceKey }) => ({
+        opportunity: copy(opportunity),
+        distanceKm,
+        distanceKey,
+      })),
+      hasMore: slice.hasMore,
+    };
+  }
+
+  async countFacets(
+    fields: readonly FacetField[],
+    filters: OpportunityFilters,
+    near?: NearQuery,
+  ): Promise<FacetCounts> {
+    const rows = near ? this.nearby(filters, near).map((found) => found.opportunity) : this.filtered(filters);
+    return countOver(fields, rows, this.facetBound);
+  }
+
+  /** Those passing the filters within the radius, with their distances (for the in-memory search too). */
+  nearby(filters: OpportunityFilters, near: NearQuery): Nearby[] {
+    const found: Nearby[] = [];
+    for (const opportunity of this.filtered(filters)) {
+      if (opportunity.coordinates === null) continue;
+      const distanceKey = chordKm(near.point, opportunity.coordinates);
+      const distanceKm = greatCircleKmOfChord(distanceKey);
+      if (distanceKm <= near.radiusKm) found.push({ opportunity, distanceKm, distanceKey });
+    }
+    return found;
+  }
+
   /** Copies of the stored opportunities that pass the filters (for the in-memory search). */
   matching(filters: OpportunityFilters): Opportunity[] {
     return this.filtered(filters).map(copy);
@@ -61,6 +112,16 @@ export class InMemoryOpportunityRepository implements OpportunityRepository {
         (filters.tag === undefined || row.tags.includes(filters.tag)),
     );
   }
+}
+
+/**
+ * The bounded count PostgreSQL does: every row up to the bound and one more (which rows, beyond
+ * the bound, is the adapter's choice: here the newest).
+ */
+export function countOver(fields: readonly FacetField[], rows: readonly Opportunity[], bound: number): FacetCounts {
+  const counted = [...rows].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, bound + 1);
+  const groups = counted.map((row) => ({ category: row.category, status: row.status, n: 1 }));
+  return tallyFacets(fields, groups, counted.length, bound);
 }
 
 /** Case and accents ignored, like the PostgreSQL adapter's `opportunity_fold`. */

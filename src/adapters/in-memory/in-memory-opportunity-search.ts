@@ -8,7 +8,7 @@ import type {
 } from '../../domain/opportunity/search/opportunity-search.port.js';
 import { correctedText, type SearchQuery, type SearchTerm } from '../../domain/opportunity/search/search-query.js';
 import { corrections } from '../../domain/opportunity/search/typo-rules.js';
-import { foldText, type InMemoryOpportunityRepository } from './in-memory-opportunity-repository.js';
+import { countOver, foldText, type InMemoryOpportunityRepository } from './in-memory-opportunity-repository.js';
 import { keysetSlice } from './keyset-slice.js';
 
 /** The PostgreSQL adapter's scores, so both order results alike. */
@@ -31,8 +31,11 @@ export class InMemoryOpportunitySearch implements OpportunitySearch {
   constructor(private readonly store: InMemoryOpportunityRepository) {}
 
   async search(request: SearchRequest): Promise<SearchResults> {
-    const { query, filters, page, mode } = request;
-    const rows = this.store.matching(filters);
+    const { query, filters, page, mode, near } = request;
+    const distances = new Map(
+      near ? this.store.nearby(filters, near).map((found) => [found.opportunity.id, found.distanceKm]) : [],
+    );
+    const rows = this.store.matching(filters).filter((row) => !near || distances.has(row.id));
     const vocabulary = [
       ...new Set(rows.flatMap((row) => wordsOf(`${row.title} ${row.tags.join(' ')} ${row.description}`))),
     ];
@@ -60,9 +63,19 @@ export class InMemoryOpportunitySearch implements OpportunitySearch {
           title: runs(hit.opportunity.title, matchers),
           description: runs(hit.opportunity.description, matchers),
         },
+        ...(near ? { distanceKm: distances.get(hit.opportunity.id) as number } : {}),
       })),
       hasMore: slice.hasMore,
       suggestion: page.after || page.before || exactFound ? null : correctedText(query, best),
+      ...(request.facets
+        ? {
+            facets: countOver(
+              request.facets,
+              scored.map((hit) => hit.opportunity),
+              this.store.facetBound,
+            ),
+          }
+        : {}),
     };
   }
 }

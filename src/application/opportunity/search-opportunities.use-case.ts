@@ -1,4 +1,6 @@
 import { ValidationError } from '../../domain/domain-errors.js';
+import type { FacetCounts, FacetField } from '../../domain/opportunity/facets.js';
+import type { NearQuery } from '../../domain/opportunity/nearby.js';
 import type { OpportunityFilters } from '../../domain/opportunity/opportunity-repository.port.js';
 import type {
   OpportunitySearch,
@@ -24,6 +26,8 @@ export function checkSearchText(text: string): { ok: true; value: string } | { o
 export interface SearchPage extends Page<SearchHit> {
   /** The corrected query when the typed words found nothing by themselves ("did you mean"). */
   readonly suggestion: string | null;
+  /** When asked for. */
+  readonly facets?: FacetCounts;
 }
 
 export class SearchOpportunities {
@@ -38,21 +42,32 @@ export class SearchOpportunities {
     filters: OpportunityFilters,
     page: PageQuery,
     mode: SearchRequest['mode'] = 'full',
+    near?: NearQuery,
+    facets?: readonly FacetField[],
   ): Promise<SearchPage> {
     const checked = checkSearchText(text);
     if (!checked.ok) throw new ValidationError([{ field: 'q', message: checked.message }]);
     // The last word stays a prefix only while it is being typed: trailing spaces count.
     const query = parseSearchQuery(collapseNegations(text.trimStart()).slice(0, SEARCH_TEXT_MAX + 1));
     let suggestion: string | null = null;
+    let counts: FacetCounts | undefined;
     const found = await loadPage(
       page,
       async (request) => {
-        const results = await this.index.search({ query, filters, page: request, mode });
+        const results = await this.index.search({
+          query,
+          filters,
+          page: request,
+          mode,
+          ...(near ? { near } : {}),
+          ...(facets ? { facets } : {}),
+        });
         suggestion = results.suggestion;
+        counts = results.facets;
         return results;
       },
       (hit) => ({ createdAt: hit.opportunity.createdAt, id: hit.opportunity.id, rank: hit.rank }),
     );
-    return { ...found, suggestion };
+    return { ...found, suggestion, ...(counts ? { facets: counts } : {}) };
   }
 }

@@ -92,6 +92,42 @@ export function checkStatus(value: string): RuleResult<OpportunityStatus> {
   return status ? ok(status) : fail(`must be one of: ${OPPORTUNITY_STATUSES.join(', ')}`);
 }
 
+/** A point on the Earth in degrees (WGS 84, as phones report it). */
+export interface Coordinates {
+  readonly lat: number;
+  readonly lng: number;
+}
+
+export const COORDINATE_BOUNDS = { lat: 90, lng: 180 } as const;
+
+/** Finite degrees within ±90; the poles are real places. */
+export function checkLatitude(value: number): RuleResult<number> {
+  return degrees(value, COORDINATE_BOUNDS.lat);
+}
+
+/** Finite degrees within ±180; both sides of the antimeridian (−180 and 180) are kept as given. */
+export function checkLongitude(value: number): RuleResult<number> {
+  return degrees(value, COORDINATE_BOUNDS.lng);
+}
+
+function degrees(value: number, bound: number): RuleResult<number> {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > bound) {
+    return fail(`must be a number from -${bound} to ${bound}`);
+  }
+  // -0 would print as 0 and compare equal: store one zero.
+  return ok(value === 0 ? 0 : value);
+}
+
+/** Absent is allowed: not every opportunity has a place on a map. */
+export function checkCoordinates(value: Coordinates | null): RuleResult<Coordinates | null> {
+  if (value === null) return ok(null);
+  const lat = checkLatitude(value.lat);
+  if (!lat.ok) return fail(`lat ${lat.message}`);
+  const lng = checkLongitude(value.lng);
+  if (!lng.ok) return fail(`lng ${lng.message}`);
+  return ok({ lat: lat.value, lng: lng.value });
+}
+
 /** A calendar date as ISO-8601 `YYYY-MM-DD`; impossible dates such as 2025-02-30 are refused. */
 export function checkDeadline(value: string | null): RuleResult<string | null> {
   if (value === null) return ok(null);

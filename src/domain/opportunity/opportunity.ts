@@ -2,12 +2,14 @@ import { type Actor, isAdmin } from '../actor.js';
 import { type FieldIssue, ForbiddenError, ValidationError } from '../domain-errors.js';
 import {
   checkCategory,
+  checkCoordinates,
   checkDeadline,
   checkDescription,
   checkLocation,
   checkStatus,
   checkTags,
   checkTitle,
+  type Coordinates,
   type OpportunityStatus,
   type RuleResult,
 } from './opportunity-rules.js';
@@ -18,6 +20,8 @@ export interface OpportunityDraft {
   readonly description: string;
   readonly category: string;
   readonly location?: string | null;
+  /** Where it takes place on a map, beside the `location` name. */
+  readonly coordinates?: Coordinates | null;
   readonly tags?: readonly string[];
   readonly status?: string;
   readonly deadline?: string | null;
@@ -29,6 +33,7 @@ export interface OpportunitySnapshot {
   readonly description: string;
   readonly category: string;
   readonly location: string | null;
+  readonly coordinates: Coordinates | null;
   readonly tags: readonly string[];
   readonly status: OpportunityStatus;
   readonly deadline: string | null;
@@ -40,7 +45,7 @@ export interface OpportunitySnapshot {
 
 type EditableFields = Pick<
   OpportunitySnapshot,
-  'title' | 'description' | 'category' | 'location' | 'tags' | 'status' | 'deadline'
+  'title' | 'description' | 'category' | 'location' | 'coordinates' | 'tags' | 'status' | 'deadline'
 >;
 
 /** Applies every field rule and reports all violations together, not just the first. */
@@ -56,6 +61,7 @@ function validateDraft(draft: OpportunityDraft): EditableFields {
     description: take('description', checkDescription(draft.description), ''),
     category: take('category', checkCategory(draft.category), ''),
     location: take('location', checkLocation(draft.location ?? null), null),
+    coordinates: take('coordinates', checkCoordinates(draft.coordinates ?? null), null),
     tags: take('tags', checkTags(draft.tags ?? []), []),
     status: take('status', checkStatus(draft.status ?? 'open'), 'open'),
     deadline: take('deadline', checkDeadline(draft.deadline ?? null), null),
@@ -75,6 +81,7 @@ export class Opportunity {
   description!: string;
   category!: string;
   location!: string | null;
+  coordinates!: Coordinates | null;
   tags!: string[];
   status!: OpportunityStatus;
   deadline!: string | null;
@@ -98,7 +105,10 @@ export class Opportunity {
   /** Rebuilds an opportunity from stored state, without re-validating it. */
   static restore(snapshot: OpportunitySnapshot): Opportunity {
     const opportunity = new Opportunity();
-    Object.assign(opportunity, snapshot, { tags: [...snapshot.tags] });
+    Object.assign(opportunity, snapshot, {
+      tags: [...snapshot.tags],
+      coordinates: snapshot.coordinates === null ? null : { ...snapshot.coordinates },
+    });
     return opportunity;
   }
 
@@ -128,6 +138,7 @@ export class Opportunity {
       description: this.description,
       category: this.category,
       location: this.location,
+      coordinates: this.coordinates === null ? null : { ...this.coordinates },
       tags: [...this.tags],
       status: this.status,
       deadline: this.deadline,

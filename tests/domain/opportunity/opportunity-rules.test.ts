@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   checkCategory,
+  checkCoordinates,
   checkDeadline,
   checkDescription,
   checkLocation,
@@ -85,6 +86,28 @@ describe('Opportunity field rules: what each one refuses, and the message it giv
     }
     for (const date of ['2026-02-29', '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00']) {
       expect(messageOf(checkDeadline(date)), date).to.equal('must be a real calendar date');
+    }
+  });
+
+  it('coordinates: optional, finite degrees, lat within ±90 and lng within ±180, edges included', () => {
+    expect(checkCoordinates(null)).to.deep.equal({ ok: true, value: null });
+    for (const edge of [
+      { lat: 90, lng: 180 },
+      { lat: -90, lng: -180 },
+      { lat: 0, lng: 0 },
+    ]) {
+      expect(checkCoordinates(edge)).to.deep.equal({ ok: true, value: edge });
+    }
+    expect(Object.is((checkCoordinates({ lat: -0, lng: -0 }) as { value: { lat: number } }).value.lat, 0)).to.equal(
+      true,
+    );
+    for (const lat of [90.000001, -91, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(messageOf(checkCoordinates({ lat, lng: 0 })), String(lat)).to.equal('lat must be a number from -90 to 90');
+    }
+    for (const lng of [180.5, -181, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      expect(messageOf(checkCoordinates({ lat: 0, lng })), String(lng)).to.equal(
+        'lng must be a number from -180 to 180',
+      );
     }
   });
 });

@@ -304,6 +304,7 @@ export interface components {
       description: string;
       category: components['schemas']['OpportunityCategory'];
       location: string | null;
+      coordinates: components['schemas']['Coordinates'];
       tags: string[];
       status: components['schemas']['OpportunityStatus'];
       /** Format: date */
@@ -316,6 +317,8 @@ export interface components {
       updatedAt: string;
       /** @description Starts at 1, +1 on each update; the ETag is `"<version>"`. */
       version: number;
+      /** @description In listings and searches with `near` only: the great-circle distance from that point, in km. */
+      distanceKm?: number;
     };
     /** @description The editable fields. Text is trimmed; duplicate tags collapse; read-only fields (id, createdBy, createdAt, updatedAt, version) and unknown fields are ignored, never applied. PUT replaces every editable field: an omitted optional field is reset to its default. */
     OpportunityInput: {
@@ -326,6 +329,7 @@ export interface components {
       category: string;
       /** @description Blank means none. */
       location?: string | null;
+      coordinates?: components['schemas']['Coordinates'];
       tags?: string[];
       /**
        * @default open
@@ -351,6 +355,14 @@ export interface components {
        */
       previous: string | null;
       results: components['schemas']['Opportunity'][];
+      /** @description For each requested field: value → how many matches have it (over every match, not the page). */
+      facets?: {
+        [key: string]: {
+          [key: string]: number;
+        };
+      };
+      /** @description False when more matches exist than were counted: the counts are then lower bounds. */
+      facetsExact?: boolean;
     };
     /** @description The list shape, with highlighted results and a suggested correction. */
     SearchPage: {
@@ -361,6 +373,14 @@ export interface components {
       results: components['schemas']['SearchHit'][];
       /** @description A corrected query when the words look misspelt (e.g. `pyhton` → `python`), else null. */
       suggestion: string | null;
+      /** @description For each requested field: value → how many matches have it (over every match, not the page). */
+      facets?: {
+        [key: string]: {
+          [key: string]: number;
+        };
+      };
+      /** @description False when more matches exist than were counted: the counts are then lower bounds. */
+      facetsExact?: boolean;
     };
     SearchHit: {
       /** Format: uuid */
@@ -369,6 +389,7 @@ export interface components {
       description: string;
       category: components['schemas']['OpportunityCategory'];
       location: string | null;
+      coordinates: components['schemas']['Coordinates'];
       tags: string[];
       status: components['schemas']['OpportunityStatus'];
       /** Format: date */
@@ -381,6 +402,8 @@ export interface components {
       updatedAt: string;
       /** @description Starts at 1, +1 on each update; the ETag is `"<version>"`. */
       version: number;
+      /** @description With `near` only: the great-circle distance from that point, in km. It does not change the order. */
+      distanceKm?: number;
       highlight: {
         title: components['schemas']['TextRuns'];
         /** @description For long descriptions, a snippet around the first match ("…" marks cuts). */
@@ -406,6 +429,17 @@ export interface components {
     OpportunityStatus: 'open' | 'closed';
     /** @example volunteering */
     OpportunityCategory: string;
+    /**
+     * @description Where it takes place on a map, beside the `location` name; null when not given.
+     * @example {
+     *       "lat": 38.7223,
+     *       "lng": -9.1393
+     *     }
+     */
+    Coordinates: {
+      lat: number;
+      lng: number;
+    } | null;
     Problem: {
       /**
        * Format: uri
@@ -882,6 +916,14 @@ export interface components {
     LocationFilter: string;
     /** @description Only those with this tag. */
     TagFilter: string;
+    /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+    Near: string;
+    /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
+    RadiusKm: number;
+    /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+    Sort: 'newest' | 'distance';
+    /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+    Facets: string;
     /** @description Page size. */
     Limit: number;
     /** @description Opaque position from a `next` or `previous` link; only from this service. */
@@ -1048,6 +1090,14 @@ export interface operations {
       query?: {
         /** @description Only this category. */
         category?: components['parameters']['CategoryFilter'];
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
+        radiusKm?: components['parameters']['RadiusKm'];
+        /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        sort?: components['parameters']['Sort'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
@@ -1142,6 +1192,12 @@ export interface operations {
         q: string;
         /** @description Only this category. */
         category?: components['parameters']['CategoryFilter'];
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
+        radiusKm?: components['parameters']['RadiusKm'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */
@@ -1236,6 +1292,14 @@ export interface operations {
   listOpportunitiesByCategory: {
     parameters: {
       query?: {
+        /** @description `lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point (great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`. */
+        near?: components['parameters']['Near'];
+        /** @description The radius around `near`, in km (only with `near`; 25 when absent). */
+        radiusKm?: components['parameters']['RadiusKm'];
+        /** @description `newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`). */
+        sort?: components['parameters']['Sort'];
+        /** @description Comma-separated: `category`, `status`. Adds `facets` (value counts over every match, not the page) and `facetsExact`: counts are exact up to 10,000 matches; beyond, they are taken over the first 10,001 matches found and `facetsExact` is false. */
+        facets?: components['parameters']['Facets'];
         /** @description Only this status. */
         status?: components['parameters']['StatusFilter'];
         /** @description Only those created by this Django `user_id`. */

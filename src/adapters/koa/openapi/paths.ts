@@ -1,5 +1,5 @@
 /** The operations of the contract, one entry per route the Koa adapter registers. */
-import { pagingParameters, withHeaders } from './responses.js';
+import { nearParameters, pagingParameters, withHeaders } from './responses.js';
 import { type JsonSchema, problemSchema, ref, searchTextSchema } from './schemas/schemas.js';
 
 const JSON_TYPE = 'application/json';
@@ -98,7 +98,7 @@ export const paths: Record<string, JsonSchema> = {
       summary: 'List opportunities, newest first',
       description: 'Every opportunity, newest first (ties by id); filters combine; `next` and `previous` link pages.',
       security: PUBLIC,
-      parameters: [p('CategoryFilter'), ...pagingParameters()],
+      parameters: [p('CategoryFilter'), ...nearParameters(), p('Facets'), ...pagingParameters()],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),
     },
     post: {
@@ -133,6 +133,9 @@ export const paths: Record<string, JsonSchema> = {
       parameters: [
         { name: 'q', in: 'query', required: true, description: 'What to look for.', schema: searchTextSchema },
         p('CategoryFilter'),
+        // A filter on search: results keep their relevance order (no `sort`).
+        ...nearParameters().filter((parameter) => !String(parameter.$ref).endsWith('/Sort')),
+        p('Facets'),
         ...pagingParameters(),
       ],
       responses: readResponses('A page of results with highlights.', 'SearchPage'),
@@ -171,6 +174,8 @@ export const paths: Record<string, JsonSchema> = {
       security: PUBLIC,
       parameters: [
         { name: 'category', in: 'path', required: true, schema: ref('OpportunityCategory') },
+        ...nearParameters(),
+        p('Facets'),
         ...pagingParameters(),
       ],
       responses: readResponses('A page, newest first.', 'OpportunityPage'),

@@ -1,4 +1,6 @@
 /** Reusable headers, parameters and responses of the contract (OpenAPI 3.1 components). */
+import { FACET_BOUND, FACET_FIELDS } from '../../../domain/opportunity/facets.js';
+import { NEARBY_ORDERS, NEARBY_RADIUS_KM, POINT_TEXT_PATTERN } from '../../../domain/opportunity/nearby.js';
 import { categorySchema, type JsonSchema, limitSchema, problemSchema, ref, statusSchema } from './schemas/schemas.js';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -144,6 +146,9 @@ export const responses: Record<string, JsonSchema> = {
   ),
 };
 
+/** One or both facet fields, each at most once, in either order (with two fields, every list spelled out). */
+const FACET_FIELDS_PATTERN = `^(${FACET_FIELDS.flatMap((a) => [a, ...FACET_FIELDS.filter((b) => b !== a).map((b) => `${a},${b}`)]).join('|')})$`;
+
 const queryParameter = (name: string, description: string, schema: JsonSchema): JsonSchema => ({
   name,
   in: 'query',
@@ -179,6 +184,31 @@ export const parameters: Record<string, JsonSchema> = {
     maxLength: 40,
     pattern: '\\S',
   }),
+  Near: queryParameter(
+    'near',
+    '`lat,lng` in decimal degrees: only opportunities with coordinates within `radiusKm` of this point ' +
+      '(great-circle distance on a sphere of radius 6378.168 km), each with its `distanceKm`.',
+    { type: 'string', pattern: POINT_TEXT_PATTERN, examples: ['38.7223,-9.1393'] },
+  ),
+  // No `default` keyword on these two: they are refused without `near`, and tools such as Swagger
+  // UI send a parameter's default with every request.
+  RadiusKm: queryParameter(
+    'radiusKm',
+    `The radius around \`near\`, in km (only with \`near\`; ${NEARBY_RADIUS_KM.default} when absent).`,
+    { type: 'number', exclusiveMinimum: 0, maximum: NEARBY_RADIUS_KM.max },
+  ),
+  Sort: queryParameter(
+    'sort',
+    '`newest` first (when absent), or `distance`: nearest first, equally distant ones newest first (only with `near`).',
+    { type: 'string', enum: [...NEARBY_ORDERS] },
+  ),
+  Facets: queryParameter(
+    'facets',
+    `Comma-separated: \`category\`, \`status\`. Adds \`facets\` (value counts over every match, not the page) and ` +
+      `\`facetsExact\`: counts are exact up to ${FACET_BOUND.toLocaleString('en')} matches; beyond, they are taken over ` +
+      `the first ${(FACET_BOUND + 1).toLocaleString('en')} matches found and \`facetsExact\` is false.`,
+    { type: 'string', pattern: FACET_FIELDS_PATTERN, examples: ['category,status'] },
+  ),
   Limit: queryParameter('limit', 'Page size.', limitSchema),
   Cursor: queryParameter('cursor', 'Opaque position from a `next` or `previous` link; only from this service.', {
     type: 'string',
@@ -221,6 +251,10 @@ export const parameters: Record<string, JsonSchema> = {
     schema: { type: 'string', examples: ['"1"'] },
   },
 };
+
+/** "Near me" on the listings. */
+export const nearParameters = (): JsonSchema[] =>
+  ['Near', 'RadiusKm', 'Sort'].map((name) => ({ $ref: `#/components/parameters/${name}` }));
 
 export const pagingParameters = (): JsonSchema[] =>
   ['StatusFilter', 'CreatedByFilter', 'LocationFilter', 'TagFilter', 'Limit', 'Cursor'].map((name) => ({

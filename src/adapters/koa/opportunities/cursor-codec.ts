@@ -2,11 +2,14 @@ import * as t from 'io-ts';
 import type { PageCursor } from '../../../application/opportunity/pagination.js';
 import { HttpProblem } from '../problem.js';
 
-/** What an opaque cursor carries: direction, and the keyset position (time in ms, id, rank). */
+/** What an opaque cursor carries: direction, and the keyset position (time in ms, id, rank, distance key). */
 const CursorPayload = t.intersection([
   t.type({ d: t.union([t.literal('n'), t.literal('p')]), t: t.number, i: t.string }),
-  t.partial({ r: t.number }),
+  t.partial({ r: t.number, k: t.number }),
 ]);
+
+/** The order key a listing needs besides time and id: a search's rank, a nearest-first listing's distance. */
+export type CursorKey = 'rank' | 'distance' | undefined;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,6 +31,11 @@ function isStorableRank(rank: number | undefined): boolean {
   return Number.isFinite(asFloat4) && (rank === 0 || asFloat4 !== 0);
 }
 
+/** A distance key is a finite length, at most the Earth's diameter in metres (well within float8). */
+function isDistanceKey(key: number | undefined): key is number {
+  return key !== undefined && Number.isFinite(key) && key >= 0 && key <= 2e7;
+}
+
 export function encodeCursor(cursor: PageCursor): string {
   const { position } = cursor;
   const payload = {
@@ -35,12 +43,13 @@ export function encodeCursor(cursor: PageCursor): string {
     t: position.createdAt.getTime(),
     i: position.id,
     ...(position.rank === undefined ? {} : { r: position.rank }),
+    ...(position.distanceKey === undefined ? {} : { k: position.distanceKey }),
   };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
 /** Decodes a cursor from a query string; anything not made by `encodeCursor` is a 400. */
-export function decodeCursor(raw: string, needsRank: boolean): PageCursor {
+export function decodeCursor(raw: string, needs: CursorKey): PageCursor {
   const payload = parse(raw);
   const decoded = payload === undefined ? undefined : CursorPayload.decode(payload);
   if (
@@ -48,14 +57,20 @@ export function decodeCursor(raw: string, needsRank: boolean): PageCursor {
     decoded._tag === 'Left' ||
     !isStorableTime(decoded.right.t) ||
     !UUID.test(decoded.right.i) ||
-    (needsRank && !isStorableRank(decoded.right.r))
+    (needs === 'rank' && !isStorableRank(decoded.right.r)) ||
+    (needs === 'distance' && !isDistanceKey(decoded.right.k))
   ) {
     throw new HttpProblem({ status: 400, code: 'invalid_cursor', title: 'Invalid cursor', detail: 'Invalid cursor' });
   }
-  const { d, t: time, i, r } = decoded.right;
+  const { d, t: time, i, r, k } = decoded.right;
   return {
     direction: d === 'n' ? 'next' : 'previous',
-    position: { createdAt: new Date(time), id: i, ...(needsRank && r !== undefined ? { rank: r } : {}) },
+    position: {
+      createdAt: new Date(time),
+      id: i,
+      ...(needs === 'rank' && r !== undefined ? { rank: r } : {}),
+      ...(needs === 'distance' && k !== undefined ? { distanceKey: k } : {}),
+    },
   };
 }
 

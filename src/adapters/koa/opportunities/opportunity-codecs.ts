@@ -3,6 +3,8 @@ import { checkSearchText } from '../../../application/opportunity/search-opportu
 import {
   checkCategory,
   checkDeadline,
+  checkLatitude,
+  checkLongitude,
   checkDescription,
   checkLocation,
   checkStatus,
@@ -10,13 +12,31 @@ import {
   checkTitle,
   checkUserId,
   LIMITS,
+  type Coordinates,
   type RuleResult,
 } from '../../../domain/opportunity/opportunity-rules.js';
 import { PAGE_SIZE } from '../../../application/opportunity/pagination.js';
+import { checkFacetFields } from '../../../domain/opportunity/facets.js';
+import { checkRadiusKm, NEARBY_ORDERS, type NearbyOrder, parsePoint } from '../../../domain/opportunity/nearby.js';
 import { ruled } from '../io-ts-support.js';
 
 const text = new t.Type<string, unknown, unknown>('a string', t.string.is, t.string.validate, t.identity);
 const optionalText = t.union([t.string, t.null], 'a string or null');
+
+const point = t.exact(
+  t.type({ lat: ruled(t.number, checkLatitude), lng: ruled(t.number, checkLongitude) }, 'an object {lat, lng}'),
+);
+
+/**
+ * `{"lat", "lng"}` in degrees, or null; an invalid one is reported as `coordinates.lat` or
+ * `coordinates.lng` (not once per branch, as a plain union would).
+ */
+const coordinates = new t.Type<Coordinates | null, unknown, unknown>(
+  'an object {lat, lng} or null',
+  (u): u is Coordinates | null => u === null || point.is(u),
+  (u, c) => (u === null ? t.success(null) : point.validate(u, c)),
+  t.identity,
+);
 
 /**
  * The body of POST and PUT: the editable fields only. Read-only fields a client echoes back
@@ -31,6 +51,7 @@ export const OpportunityBody = t.exact(
     }),
     t.partial({
       location: ruled(optionalText, checkLocation),
+      coordinates,
       tags: ruled(t.array(t.string, 'a list of strings'), checkTags),
       status: ruled(text, checkStatus),
       deadline: ruled(optionalText, checkDeadline),
@@ -77,11 +98,34 @@ const listFields = {
   cursor: single,
 };
 
-export const ListQuery = t.exact(t.partial(listFields));
+function checkRadiusText(value: string): RuleResult<number> {
+  return checkRadiusKm(/^\d{1,4}(\.\d{1,6})?$/.test(value) ? Number(value) : NaN);
+}
+
+function checkSort(value: string): RuleResult<NearbyOrder> {
+  const order = NEARBY_ORDERS.find((candidate) => candidate === value);
+  return order ? { ok: true, value: order } : { ok: false, message: `must be one of: ${NEARBY_ORDERS.join(', ')}` };
+}
+
+/** "Near me": a point, a radius (needs `near`), and the order (`distance` needs `near`). */
+export const nearFields = {
+  near: ruled(single, parsePoint),
+  radiusKm: ruled(single, checkRadiusText),
+  sort: ruled(single, checkSort),
+};
+
+/** `facets=category,status`: counts over the whole match set beside the page. */
+const facets = ruled(single, checkFacetFields);
+
+export const ListQuery = t.exact(t.partial({ ...listFields, ...nearFields, facets }));
 export type ListQuery = t.TypeOf<typeof ListQuery>;
 
+/** Search keeps its relevance order: `near` and `radiusKm` filter it, there is no `sort`. */
 export const SearchQuery = t.exact(
-  t.intersection([t.type({ q: ruled(single, checkSearchText) }), t.partial(listFields)]),
+  t.intersection([
+    t.type({ q: ruled(single, checkSearchText) }),
+    t.partial({ ...listFields, near: nearFields.near, radiusKm: nearFields.radiusKm, facets }),
+  ]),
 );
 export type SearchQuery = t.TypeOf<typeof SearchQuery>;
 

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type { Page } from '../../../application/opportunity/pagination.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import type { Nearby } from '../../../domain/opportunity/opportunity-repository.port.js';
+import type { FacetCounts } from '../../../domain/opportunity/facets.js';
 import { encodeCursor } from './cursor-codec.js';
 
 export interface OpportunityJson {
@@ -9,6 +11,7 @@ export interface OpportunityJson {
   description: string;
   category: string;
   location: string | null;
+  coordinates: { lat: number; lng: number } | null;
   tags: string[];
   status: string;
   deadline: string | null;
@@ -25,6 +28,7 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
     description: opportunity.description,
     category: opportunity.category,
     location: opportunity.location,
+    coordinates: opportunity.coordinates === null ? null : { ...opportunity.coordinates },
     tags: [...opportunity.tags],
     status: opportunity.status,
     deadline: opportunity.deadline,
@@ -34,6 +38,22 @@ export function presentOpportunity(opportunity: Opportunity): OpportunityJson {
     version: opportunity.version,
   };
 }
+
+/** An opportunity found near a point: `distanceKm`, great-circle, to the metre. */
+export function presentNearby(item: Nearby): OpportunityJson & { distanceKm: number } {
+  return { ...presentOpportunity(item.opportunity), distanceKm: kilometres(item.distanceKm) };
+}
+
+/**
+ * `facets` (field → value → count) and `facetsExact`: false when more than FACET_BOUND rows
+ * matched, and the counts are those of the first ones found (lower bounds).
+ */
+export function presentFacets(facets: FacetCounts) {
+  return { facets: facets.counts, facetsExact: facets.exact };
+}
+
+/** Distances are shown to the metre. */
+export const kilometres = (km: number): number => Math.round(km * 1000) / 1000;
 
 /**
  * DRF cursor pagination's shape: `next` / `previous` links (or null) and `results`. The links are

@@ -9,13 +9,16 @@ import type { CreateOpportunity } from '../../../application/opportunity/create-
 import type { DeleteOpportunity } from '../../../application/opportunity/delete-opportunity.use-case.js';
 import type { GetOpportunity } from '../../../application/opportunity/get-opportunity.use-case.js';
 import type { ListOpportunities } from '../../../application/opportunity/list-opportunities.use-case.js';
+import type { ListOpportunitiesNear } from '../../../application/opportunity/list-opportunities-near.use-case.js';
+import type { CountOpportunityFacets } from '../../../application/opportunity/count-opportunity-facets.use-case.js';
 import type { PageQuery } from '../../../application/opportunity/pagination.js';
 import type { SearchOpportunities } from '../../../application/opportunity/search-opportunities.use-case.js';
 import type { UpdateOpportunity } from '../../../application/opportunity/update-opportunity.use-case.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
 import type { OpportunityFilters } from '../../../domain/opportunity/opportunity-repository.port.js';
 import { requireActor } from '../middleware/authentication.middleware.js';
-import { decodeCursor } from './cursor-codec.js';
+import { type CursorKey, decodeCursor } from './cursor-codec.js';
+import { NEARBY_RADIUS_KM, type NearbyOrder, type NearQuery } from '../../../domain/opportunity/nearby.js';
 import { idempotencyKeyOf, idempotently, jsonResponse, noContent, sendResult } from './idempotency.http.js';
 import { decodeAll } from '../io-ts-support.js';
 import {
@@ -27,7 +30,7 @@ import {
   SUGGESTIONS,
   SuggestQuery,
 } from './opportunity-codecs.js';
-import { presentOpportunity, presentPage } from './opportunity-presenter.js';
+import { presentFacets, presentNearby, presentOpportunity, presentPage } from './opportunity-presenter.js';
 import { answerNotModifiedWhenFresh, ifMatchOf } from './conditional-requests.js';
 import { etagOf as etag, HttpProblem, validationProblem } from '../problem.js';
 import { presentSearchPage, presentSuggestions } from './search-presenter.js';
@@ -38,6 +41,8 @@ export interface OpportunityUseCases {
   readonly update: UpdateOpportunity;
   readonly remove: DeleteOpportunity;
   readonly list: ListOpportunities;
+  readonly listNear: ListOpportunitiesNear;
+  readonly countFacets: CountOpportunityFacets;
   readonly search: SearchOpportunities;
   /** The writes with an Idempotency-Key. */
   readonly idempotent: {
@@ -66,10 +71,28 @@ function decode<A>(codec: t.Type<A, unknown, unknown>, input: unknown, field?: s
   throw validationProblem(result.issues);
 }
 
-function pageOf(query: ListQuery, ranked: boolean): PageQuery {
+function pageOf(query: Pick<ListQuery, 'limit' | 'cursor'>, key: CursorKey): PageQuery {
   return {
     ...(query.limit === undefined ? {} : { limit: query.limit }),
-    ...(query.cursor === undefined ? {} : { cursor: decodeCursor(query.cursor, ranked) }),
+    ...(query.cursor === undefined ? {} : { cursor: decodeCursor(query.cursor, key) }),
+  };
+}
+
+/** `near` with its radius and order, or undefined; `radiusKm` and `sort=distance` mean nothing without it. */
+function nearOf(
+  query: Pick<ListQuery, 'near' | 'radiusKm' | 'sort'>,
+): { near: NearQuery; order: NearbyOrder } | undefined {
+  if (query.near === undefined) {
+    const orphans = [
+      ...(query.radiusKm === undefined ? [] : [{ field: 'radiusKm', message: 'needs near' }]),
+      ...(query.sort === 'distance' ? [{ field: 'sort', message: 'distance needs near' }] : []),
+    ];
+    if (orphans.length > 0) throw validationProblem(orphans);
+    return undefined;
+  }
+  return {
+    near: { point: query.near, radiusKm: query.radiusKm ?? NEARBY_RADIUS_KM.default },
+    order: query.sort ?? 'newest',
   };
 }
 
@@ -157,16 +180,46 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
     jsonResponse(201, { Location: `${OPPORTUNITIES_PATH}/${o.id}`, ETag: etag(o.version) }, presentOpportunity(o));
   const updated = (o: Opportunity) => jsonResponse(200, { ETag: etag(o.version) }, presentOpportunity(o));
 
+  /** A listing, or with `near` the nearby listing with distances; with `facets`, their counts beside it. */
+  async function listing(ctx: Context, query: ListQuery) {
+    const nearby = nearOf(query);
+    const counting = query.facets && useCases.countFacets.execute(query.facets, filtersOf(query), nearby?.near);
+    const [page, counts] = await Promise.all([listingPage(ctx, query, nearby), counting]);
+    return counts ? { ...page, ...presentFacets(counts) } : page;
+  }
+
+  async function listingPage(ctx: Context, query: ListQuery, nearby: ReturnType<typeof nearOf>) {
+    if (nearby) {
+      const { near, order } = nearby;
+      const page = await useCases.listNear.execute(
+        filtersOf(query),
+        near,
+        order,
+        pageOf(query, order === 'distance' ? 'distance' : undefined),
+      );
+      return presentPage(ctx, publicUrl, page, presentNearby);
+    }
+    const page = await useCases.list.execute(filtersOf(query), pageOf(query, undefined));
+    return presentPage(ctx, publicUrl, page, presentOpportunity);
+  }
+
   router.get('/', async (ctx) => {
-    const query = decode(ListQuery, ctx.query);
-    const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
+    ctx.body = await listing(ctx, decode(ListQuery, ctx.query));
   });
 
   // Registered before `/:id` so these paths are not taken for ids.
   router.get('/search', async (ctx) => {
     const query = decode(SearchQuery, ctx.query);
-    const page = await useCases.search.execute(typedText(ctx, query.q), filtersOf(query), pageOf(query, true));
+    const near = nearOf(query)?.near;
+    const text = typedText(ctx, query.q);
+    const page = await useCases.search.execute(
+      text,
+      filtersOf(query),
+      pageOf(query, 'rank'),
+      'full',
+      near,
+      query.facets,
+    );
     ctx.body = presentSearchPage(ctx, publicUrl, page);
   });
 
@@ -179,9 +232,7 @@ export function opportunityRoutes(useCases: OpportunityUseCases, options: Opport
 
   router.get('/category/:category', async (ctx) => {
     const category = decode(CategoryParam, ctx.params.category, 'category');
-    const query = decode(ListQuery, { ...ctx.query, category });
-    const page = await useCases.list.execute(filtersOf(query), pageOf(query, false));
-    ctx.body = presentPage(ctx, publicUrl, page, presentOpportunity);
+    ctx.body = await listing(ctx, decode(ListQuery, { ...ctx.query, category }));
   });
 
   router.get('/:id', async (ctx) => {

@@ -11,7 +11,7 @@ import type {
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
 import { duplicateIdAsConflict } from '../sql/database-errors.js';
 import { type CreateRow, IdempotencyStatements, type RecordParams, type RecordRow } from './idempotency-statements.js';
-import { OpportunityStatements } from '../opportunities/opportunity-statements.js';
+import { OpportunityStatements, opportunityValues } from '../opportunities/opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { bind } from '../sql/prepared-statement.js';
 import { RoutedQueries, type RunQuery } from '../read-routing/routed-queries.js';
@@ -73,7 +73,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     try {
       // Keyed: a second run finds the key claimed (by the first, if it committed) and the record.
       const { rows } = await this.queries.write<CreateRow>(
-        bind(this.statements.create, { ...recordParams(commit), ...opportunity }),
+        bind(this.statements.create, { ...recordParams(commit), ...opportunityValues(opportunity) }),
         'idempotent',
       );
       const { held, claimed } = rows[0] as CreateRow;
@@ -98,7 +98,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     if (existing.rowCount) return 'taken';
     if (change.kind === 'update') {
       const { expectedVersion } = change;
-      const updated = await run(bind(opportunities.update, { ...change.opportunity, expectedVersion }));
+      const updated = await run(
+        bind(opportunities.update, { ...opportunityValues(change.opportunity), expectedVersion }),
+      );
       if (updated.rowCount === 0) return { kind: 'stale' };
     } else if (change.expectedVersion === undefined) {
       await run(bind(opportunities.remove, { id: change.id }));

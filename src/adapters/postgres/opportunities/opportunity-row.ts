@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { Opportunity } from '../../../domain/opportunity/opportunity.js';
-import type { OpportunityStatus } from '../../../domain/opportunity/opportunity-rules.js';
+import type { Coordinates, OpportunityStatus } from '../../../domain/opportunity/opportunity-rules.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { parsePgTimestamp } from '../sql/pg-timestamp.js';
 
@@ -13,6 +13,8 @@ export const OPPORTUNITY_COLUMNS = [
   'o.description',
   'o.category',
   'o.location',
+  'o.latitude',
+  'o.longitude',
   'o.tags',
   'o.status',
   'o.deadline',
@@ -32,7 +34,16 @@ export type OpportunityRow = Omit<Pick<OpportunityTable, SelectedColumn>, 'creat
   readonly created_at: string | Date;
   readonly updated_at: string | Date;
   readonly rank?: number;
+  readonly distance_key?: number | null;
 };
+
+/** Both columns or neither (opportunity_coordinates_check); `float8` arrives as a JavaScript number. */
+function coordinatesOf(row: OpportunityRow): Coordinates | null {
+  const { latitude, longitude } = row;
+  return latitude === null || longitude === null || latitude === undefined || longitude === undefined
+    ? null
+    : { lat: Number(latitude), lng: Number(longitude) };
+}
 
 function toDate(value: string | Date): Date {
   return value instanceof Date ? value : parsePgTimestamp(value);
@@ -50,6 +61,7 @@ export function opportunityFromRow(row: OpportunityRow): Opportunity {
     description: row.description,
     category: row.category,
     location: row.location ?? null,
+    coordinates: coordinatesOf(row),
     tags: row.tags,
     status: row.status as OpportunityStatus,
     deadline: row.deadline ?? null,

@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
 import type { OpportunityFilters, PageRequest } from '../../../domain/opportunity/opportunity-repository.port.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { OPPORTUNITY_COLUMNS } from './opportunity-row.js';
@@ -10,6 +11,8 @@ export interface OpportunityValues {
   readonly description: string;
   readonly category: string;
   readonly location: string | null;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
   readonly tags: string[];
   readonly status: string;
   readonly deadline: string | null;
@@ -17,6 +20,16 @@ export interface OpportunityValues {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly version: number;
+}
+
+/** The values the insert and update statements bind: the snapshot, with coordinates as two columns. */
+export function opportunityValues(opportunity: Opportunity): OpportunityValues {
+  const { coordinates } = opportunity;
+  return {
+    ...opportunity,
+    latitude: coordinates?.lat ?? null,
+    longitude: coordinates?.lng ?? null,
+  };
 }
 
 /** Parameters of a keyset page: filters, the position to continue from, and the row count. */
@@ -157,6 +170,8 @@ function revisedColumns(param: Param<OpportunityValues>) {
     description: param('description'),
     category: param('category'),
     location: param('location'),
+    latitude: param('latitude'),
+    longitude: param('longitude'),
     tags: param('tags'),
     status: param('status'),
     deadline: param('deadline'),

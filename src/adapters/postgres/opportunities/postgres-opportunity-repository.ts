@@ -2,16 +2,21 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { QueryResult } from 'pg';
 import { ConflictError } from '../../../domain/domain-errors.js';
 import type { Opportunity } from '../../../domain/opportunity/opportunity.js';
+import { greatCircleKmOfChord, type NearbyOrder, type NearQuery } from '../../../domain/opportunity/nearby.js';
 import type {
+  Nearby,
   OpportunityFilters,
   OpportunityRepository,
   PageRequest,
   Slice,
 } from '../../../domain/opportunity/opportunity-repository.port.js';
 import { duplicateIdAsConflict, isUniqueViolation } from '../sql/database-errors.js';
-import { directionOf, OpportunityStatements, pageParams } from './opportunity-statements.js';
+import { directionOf, OpportunityStatements, opportunityValues, pageParams } from './opportunity-statements.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
+import { NEAR_WALK, nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
+import { type FacetGroup, facetParams, OpportunityFacetStatements, sumOf } from './opportunity-facet-statements.js';
+import { FACET_BOUND, type FacetCounts, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
 import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.js';
 
@@ -24,13 +29,22 @@ import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.j
  */
 export class PostgresOpportunityRepository implements OpportunityRepository {
   private readonly statements: OpportunityStatements;
+  private readonly near: OpportunityNearStatements;
+  private readonly facets: OpportunityFacetStatements;
 
   constructor(
     orm: MikroORM,
     private readonly queries: RoutedQueries = new RoutedQueries(orm),
+    /** Facet counts are exact up to this many matches (FACET_BOUND; tests lower it). */
+    private readonly facetBound: number = FACET_BOUND,
+    /** How many newest rows a newest-first nearby page reads before the GiST index (NEAR_WALK; tests lower it). */
+    private readonly nearWalk: number = NEAR_WALK,
   ) {
     // Used only to compile queries; statements run on the routed pools.
-    this.statements = new OpportunityStatements(orm.em.fork().getKysely<OpportunityDatabase>());
+    const compiler = orm.em.fork().getKysely<OpportunityDatabase>();
+    this.statements = new OpportunityStatements(compiler);
+    this.near = new OpportunityNearStatements(compiler);
+    this.facets = new OpportunityFacetStatements(compiler);
   }
 
   /**
@@ -43,7 +57,7 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
   async add(opportunity: Opportunity): Promise<void> {
     const attempts = { sent: 0 };
     try {
-      await this.queries.write(bind(this.statements.insert, opportunity), 'idempotent', attempts);
+      await this.queries.write(bind(this.statements.insert, opportunityValues(opportunity)), 'idempotent', attempts);
     } catch (error) {
       if (attempts.sent > 1 && isUniqueViolation(error) && (await this.storedAsIs(opportunity))) return;
       throw duplicateIdAsConflict(error, opportunity.id);
@@ -67,7 +81,7 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
 
   async update(opportunity: Opportunity, expectedVersion: number): Promise<void> {
     const { update } = this.statements;
-    const { rowCount } = await this.write(bind(update, { ...opportunity, expectedVersion }));
+    const { rowCount } = await this.write(bind(update, { ...opportunityValues(opportunity), expectedVersion }));
     if (rowCount === 0) {
       throw new ConflictError(`Opportunity ${opportunity.id} was changed or deleted concurrently`, 'concurrent_update');
     }
@@ -91,6 +105,48 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     const direction = directionOf(page);
     const rows = await this.read(this.statements.list(filters, direction), pageParams(filters, page));
     return slice(rows, direction === 'before', page.limit, opportunityFromRow);
+  }
+
+  async listNear(
+    filters: OpportunityFilters,
+    near: NearQuery,
+    order: NearbyOrder,
+    page: PageRequest,
+  ): Promise<Slice<Nearby>> {
+    const direction = directionOf(page);
+    const params = nearPageParams(filters, near, page, this.nearWalk);
+    let rows: OpportunityRow[];
+    if (order === 'newest') {
+      // A dense area fills the page from the newest rows; a sparse one has few rows in its radius.
+      rows = await this.read(this.near.statement(filters, order, direction, 'walk'), params);
+      if (rows.length <= page.limit)
+        rows = await this.read(this.near.statement(filters, order, direction, 'box'), params);
+    } else {
+      // k-NN walks nearest first only: a backward page reads the rows nearer than its position.
+      const plan = direction === 'before' ? 'box' : 'knn';
+      rows = await this.read(this.near.statement(filters, order, direction, plan), params);
+    }
+    return slice(rows, direction === 'before', page.limit, (row) => {
+      // The key is the chord in metres on earthdistance's sphere (see OpportunityNearStatements).
+      const distanceKey = Number(row.distance_key);
+      return {
+        opportunity: opportunityFromRow(row),
+        distanceKey,
+        distanceKm: greatCircleKmOfChord(distanceKey / 1000),
+      };
+    });
+  }
+
+  async countFacets(
+    fields: readonly FacetField[],
+    filters: OpportunityFilters,
+    near?: NearQuery,
+  ): Promise<FacetCounts> {
+    const statement = this.facets.statement(filters, near !== undefined, undefined);
+    const groups = await this.queries.read<FacetGroup>(
+      bind(statement, facetParams(filters, near, undefined, this.facetBound)),
+    );
+    return tallyFacets(fields, groups, sumOf(groups), this.facetBound);
   }
 
   private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {

@@ -10,12 +10,13 @@ type Inferred = InferKyselyDB<typeof OpportunitySchema | typeof IdempotencyKeySc
 
 /**
  * The database as Kysely sees it, inferred from the entity schemas: a renamed or retyped column is
- * a type error. The inference does not know that PostgreSQL generates `search_vector`: say so, so
- * no insert or update can name it.
+ * a type error. The inference does not know that PostgreSQL generates `search_vector` and
+ * `earth_position`: say so, so no insert or update can name them.
  */
 export interface OpportunityDatabase {
-  opportunity: Omit<Inferred['opportunity'], 'search_vector'> & {
+  opportunity: Omit<Inferred['opportunity'], 'search_vector' | 'earth_position'> & {
     search_vector: GeneratedAlways<Inferred['opportunity']['search_vector']>;
+    earth_position: GeneratedAlways<string | null>;
   };
   idempotency_key: Inferred['idempotency_key'];
 }

@@ -2,7 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
-import { OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
+import { OpportunityEarthPosition, OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
 import {
   OpportunityFold,
   OpportunityVocabularyWords,
@@ -56,7 +56,13 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       SearchVocabularyVariantSchema,
       SearchTitlePostingSchema,
     ],
-    routines: [OpportunityTagsText, OpportunityFold, OpportunityVocabularyWords, SearchVocabularyVariants],
+    routines: [
+      OpportunityTagsText,
+      OpportunityFold,
+      OpportunityVocabularyWords,
+      SearchVocabularyVariants,
+      OpportunityEarthPosition,
+    ],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,

@@ -6,6 +6,7 @@ import type {
   SearchRequest,
   SearchResults,
 } from '../../../domain/opportunity/search/opportunity-search.port.js';
+import { greatCircleKmOfChord } from '../../../domain/opportunity/nearby.js';
 import { correctedText } from '../../../domain/opportunity/search/search-query.js';
 import { correctable, corrections, typosToCorrect } from '../../../domain/opportunity/search/typo-rules.js';
 import { opportunityFromRow, type OpportunityRow } from '../opportunities/opportunity-row.js';
@@ -18,7 +19,15 @@ import { searchStatement } from './ranked/search-statement.js';
 import { RECENT_WINDOW } from './ranked/search-tiers.js';
 import { WALK_LIMIT } from './title-postings/title-intersection.js';
 import { type AnsweredTier, TitlePostings, tierBeforeCorrections } from './title-postings/title-postings.js';
-import { type Expansions, NO_EXPANSIONS, queryTexts } from './query/tsquery-text.js';
+import { type Expansions, NO_EXPANSIONS, type QueryTexts, queryTexts } from './query/tsquery-text.js';
+import { FACET_BOUND, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
+import {
+  type FacetGroup,
+  type FacetParams,
+  facetParams,
+  OpportunityFacetStatements,
+  sumOf,
+} from '../opportunities/opportunity-facet-statements.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary/vocabulary-statement.js';
 import {
   type VocabularyIntersectionParams,
@@ -62,6 +71,7 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
     readonly vocabularyIntersection: Record<'forward' | 'backward', PreparedStatement<VocabularyIntersectionParams>>;
   };
   private readonly titlePostings: TitlePostings;
+  private readonly facetStatements: OpportunityFacetStatements;
 
   constructor(
     orm: MikroORM,
@@ -85,6 +95,7 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
       },
     };
     this.titlePostings = new TitlePostings(db, queries);
+    this.facetStatements = new OpportunityFacetStatements(db);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {
@@ -93,6 +104,10 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
     if (query.clauses.length === 0) return { items: [], hasMore: false, suggestion: null };
     const { expansions, best, answered } = await this.expand(request);
     const texts = queryTexts(query, expansions);
+    // Counted beside the search, on another connection: the same words, the whole match set.
+    const facets = request.facets && this.countFacets(request, request.facets, texts);
+    // Awaited below; this only keeps a failure from going unobserved when the search fails first.
+    facets?.catch(() => undefined);
     const titleTier = await this.titlePostings.titleTier(request, expansions, texts, this.limits, answered);
     const rows = await this.run<SearchRow, SearchParams>(
       this.statements[page.before ? 'backward' : 'forward'],
@@ -105,7 +120,21 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
     const exactFound = rows.some((row) => row.typos === 0);
     const firstPage = position === undefined;
     const suggestion = firstPage && !exactFound ? correctedText(query, best) : null;
-    return { items: ordered, hasMore: rows.length > page.limit, suggestion };
+    return {
+      items: ordered,
+      hasMore: rows.length > page.limit,
+      suggestion,
+      ...(facets ? { facets: await facets } : {}),
+    };
+  }
+
+  private async countFacets(request: SearchRequest, fields: readonly FacetField[], texts: QueryTexts) {
+    const { filters, near } = request;
+    const statement = this.facetStatements.statement(filters, near !== undefined, texts);
+    const bound = this.limits.facetBound ?? FACET_BOUND;
+    const params = facetParams(filters, near, texts, bound);
+    const groups = await this.run<FacetGroup & QueryResultRow, FacetParams>(statement, params);
+    return tallyFacets(fields, groups, sumOf(groups), bound);
   }
 
   /**
@@ -186,7 +215,10 @@ function expansionsOf(rows: readonly VocabularyRow[]): Omit<Expanded, 'answered'
 }
 
 function hitFromRow(row: SearchRow, lexemes: QueryLexemes): SearchHit {
+  // The chord in metres on earthdistance's sphere, as in the nearby listing.
+  const key = row.distance_key;
   return {
+    ...(key === null || key === undefined ? {} : { distanceKm: greatCircleKmOfChord(Number(key) / 1000) }),
     opportunity: opportunityFromRow(row),
     rank: Number(row.rank),
     highlight: {

@@ -111,6 +111,10 @@ const QUERY_PROBES: Record<string, string[]> = {
   tag: ['outdoors', long(40), long(41), '', ' '],
   limit: ['1', '5', '10', '11', '20', '100', '101', '1e2', '0', '-1', 'abc', '5.5'],
   q: ['piano', long(200), long(201), '', '   '],
+  near: ['38.7,-9.1', '90,180', '-90,-180', '0, 0', '91,0', '90.5,0', '0,180.1', '0,-181', 'abc', 'NaN,0', '1e1,0', ''],
+  radiusKm: ['25', '0.5', '500', '500.1', '0', '10000', '-1', 'abc', '1e2', ''],
+  sort: ['newest', 'distance', 'nearest', ''],
+  facets: ['category', 'status', 'category,status', 'status,category', 'category,category', 'colour', 'category,', ''],
 };
 
 describe('OpenAPI contract: no drift between the document and the code', () => {
@@ -155,7 +159,8 @@ describe('OpenAPI contract: no drift between the document and the code', () => {
       for (const parameter of parameters) {
         const check = ajv.compile(parameter.schema);
         for (const probe of QUERY_PROBES[parameter.name] ?? []) {
-          const typed = parameter.schema.type === 'integer' && /^-?\d+(\.\d+)?$/.test(probe) ? Number(probe) : probe;
+          const numeric = parameter.schema.type === 'integer' || parameter.schema.type === 'number';
+          const typed = numeric && /^-?\d+(\.\d+)?$/.test(probe) ? Number(probe) : probe;
           const label = `${parameter.name} = ${JSON.stringify(probe).slice(0, 40)}`;
           expect(check(typed), label).to.equal(accepts(codec, { ...base, [parameter.name]: probe }));
         }

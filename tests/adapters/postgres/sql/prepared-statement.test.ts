@@ -73,7 +73,8 @@ describe('prepared statements compiled from the typed builder', () => {
     const values = create.values({
       ...{ lockId: '42', userId: 'u1', key: 'k1', fingerprint: 'f', responseStatus: 201, responseHeaders: {} },
       ...{ responseBody: '{}', recordedAt, expiresAt: recordedAt, id: 'id-1', title: 't', description: 'd' },
-      ...{ category: 'c', location: null, tags: [], status: 'open', deadline: null, createdBy: 'u1' },
+      ...{ category: 'c', location: null, latitude: null, longitude: null, tags: [], status: 'open' },
+      ...{ deadline: null, createdBy: 'u1' },
       ...{ createdAt, updatedAt: createdAt, version: 1 },
     });
     expect(values.filter((value) => value === recordedAt)).to.have.length(2);

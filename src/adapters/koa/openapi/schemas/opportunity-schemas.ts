@@ -1,7 +1,7 @@
 /** JSON Schemas of an opportunity, its input and its list page; limits come from the domain's rules. */
 import { PAGE_SIZE } from '../../../../application/opportunity/pagination.js';
 import { SEARCH_TEXT_MAX } from '../../../../application/opportunity/search-opportunities.use-case.js';
-import { LIMITS, OPPORTUNITY_STATUSES } from '../../../../domain/opportunity/opportunity-rules.js';
+import { COORDINATE_BOUNDS, LIMITS, OPPORTUNITY_STATUSES } from '../../../../domain/opportunity/opportunity-rules.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,12 +32,26 @@ export const limitSchema: JsonSchema = {
   default: PAGE_SIZE.default,
 };
 
+/** Degrees (WGS 84); the poles and both sides of the antimeridian are valid. */
+export const coordinatesSchema: JsonSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['lat', 'lng'],
+  properties: {
+    lat: { type: 'number', minimum: -COORDINATE_BOUNDS.lat, maximum: COORDINATE_BOUNDS.lat },
+    lng: { type: 'number', minimum: -COORDINATE_BOUNDS.lng, maximum: COORDINATE_BOUNDS.lng },
+  },
+  description: 'Where it takes place on a map, beside the `location` name; null when not given.',
+  examples: [{ lat: 38.7223, lng: -9.1393 }],
+};
+
 export const opportunityProperties = {
   id: { type: 'string', format: 'uuid' },
   title: { type: 'string', minLength: 1, maxLength: LIMITS.titleMax },
   description: { type: 'string', minLength: 1, maxLength: LIMITS.descriptionMax },
   category: ref('OpportunityCategory'),
   location: { type: ['string', 'null'], minLength: 1, maxLength: LIMITS.locationMax },
+  coordinates: ref('Coordinates'),
   tags: { ...TAGS, uniqueItems: true },
   status: ref('OpportunityStatus'),
   deadline: { type: ['string', 'null'], format: 'date' },
@@ -47,12 +61,19 @@ export const opportunityProperties = {
   version: { type: 'integer', minimum: 1, description: 'Starts at 1, +1 on each update; the ETag is `"<version>"`.' },
 };
 
-/** Every field is always present (null when empty), so all are required. */
+/** Every field is always present (null when empty), so all are required; `distanceKm` only with `near`. */
 export const opportunity: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: Object.keys(opportunityProperties),
-  properties: opportunityProperties,
+  properties: {
+    ...opportunityProperties,
+    distanceKm: {
+      type: 'number',
+      minimum: 0,
+      description: 'In listings and searches with `near` only: the great-circle distance from that point, in km.',
+    },
+  },
 };
 
 export const opportunityInput: JsonSchema = {
@@ -67,9 +88,23 @@ export const opportunityInput: JsonSchema = {
     description: { type: 'string', maxLength: LIMITS.descriptionMax, pattern: NOT_BLANK },
     category: categorySchema,
     location: { type: ['string', 'null'], maxLength: LIMITS.locationMax, description: 'Blank means none.' },
+    coordinates: ref('Coordinates'),
     tags: TAGS,
     status: { ...statusSchema, default: 'open' },
     deadline: { type: ['string', 'null'], format: 'date', examples: ['2027-06-30'] },
+  },
+};
+
+/** With `facets=…` only. */
+export const facetProperties = {
+  facets: {
+    type: 'object',
+    description: 'For each requested field: value → how many matches have it (over every match, not the page).',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
+  },
+  facetsExact: {
+    type: 'boolean',
+    description: 'False when more matches exist than were counted: the counts are then lower bounds.',
   },
 };
 
@@ -90,5 +125,6 @@ export const page: JsonSchema = {
       description: 'Link to the previous page (relative, or absolute on `PUBLIC_URL`), or null.',
     },
     results: { type: 'array', items: ref('Opportunity') },
+    ...facetProperties,
   },
 };

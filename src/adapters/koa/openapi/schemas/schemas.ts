@@ -7,6 +7,7 @@
 import { health, liveness } from './health-schemas.js';
 import {
   categorySchema,
+  coordinatesSchema,
   type JsonSchema,
   opportunity,
   opportunityInput,
@@ -36,6 +37,7 @@ export const schemas: Record<string, JsonSchema> = {
   Suggestions: suggestions,
   OpportunityStatus: statusSchema,
   OpportunityCategory: categorySchema,
+  Coordinates: coordinatesSchema,
   Problem: problemSchema([
     'bad_request',
     'duplicate_host',

@@ -1,5 +1,5 @@
 /** JSON Schemas of search answers: highlighted hits, the ranked page and as-you-type suggestions. */
-import { type JsonSchema, opportunityProperties, ref } from './opportunity-schemas.js';
+import { facetProperties, type JsonSchema, opportunityProperties, ref } from './opportunity-schemas.js';
 
 export const textRuns: JsonSchema = {
   type: 'array',
@@ -19,6 +19,11 @@ export const searchHit: JsonSchema = {
   required: [...Object.keys(opportunityProperties), 'highlight'],
   properties: {
     ...opportunityProperties,
+    distanceKm: {
+      type: 'number',
+      minimum: 0,
+      description: 'With `near` only: the great-circle distance from that point, in km. It does not change the order.',
+    },
     highlight: {
       type: 'object',
       additionalProperties: false,
@@ -49,6 +54,7 @@ export const searchPage: JsonSchema = {
     previous: { type: ['string', 'null'], format: 'uri-reference' },
     results: { type: 'array', items: ref('SearchHit') },
     suggestion,
+    ...facetProperties,
   },
 };
 

@@ -5,6 +5,7 @@ import { Migration20261201Search } from './migration-20261201150000-search.js';
 import { Migration20261201174544_title_postings } from './migration-20261201174544-title-postings.js';
 import { Migration20261202010500_gin_without_pending_list } from './migration-20261202010500-gin-without-pending-list.js';
 import { Migration20261202091711_vocabulary_variants } from './migration-20261202091711-vocabulary-variants.js';
+import { Migration20261207040213_coordinates } from './migration-20261207040213-coordinates.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -24,4 +25,5 @@ export const migrations = [
     class: Migration20261202010500_gin_without_pending_list,
   },
   { name: 'Migration20261202091711_vocabulary_variants', class: Migration20261202091711_vocabulary_variants },
+  { name: 'Migration20261207040213_coordinates', class: Migration20261207040213_coordinates },
 ];

@@ -13,6 +13,8 @@ export interface SearchLimits {
   readonly titleWalk: number;
   readonly full: { readonly candidates: number; readonly scanBudget: number };
   readonly suggest: { readonly candidates: number; readonly scanBudget: number };
+  /** Facet counts are exact up to this many matches (FACET_BOUND when absent; tests lower it). */
+  readonly facetBound?: number;
 }
 
 /** The search statement's named parameters (tsquery texts as tsquery-text.ts writes them). */
@@ -33,6 +35,10 @@ export interface SearchParams {
   readonly location: string | null;
   readonly tag: string | null;
   readonly createdBy: string | null;
+  /** Near a point: all three set, or all null. */
+  readonly nearLat: number | null;
+  readonly nearLng: number | null;
+  readonly nearRadiusMetres: number | null;
   /** As-you-type suggestions look at titles only. */
   readonly titlesOnly: boolean;
   readonly candidateCap: number;
@@ -72,6 +78,9 @@ export function searchParameters(
     location: filters.location ?? null,
     tag: filters.tag ?? null,
     createdBy: filters.createdBy ?? null,
+    nearLat: request.near?.point.lat ?? null,
+    nearLng: request.near?.point.lng ?? null,
+    nearRadiusMetres: request.near ? request.near.radiusKm * 1000 : null,
     titlesOnly: mode === 'suggest',
     candidateCap: titleTier.cap ?? limits.candidates,
     scanBudget: limits.scanBudget,

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { OPPORTUNITY_COLUMNS } from '../../opportunities/opportunity-row.js';
 import { prepare, type PreparedStatement } from '../../sql/prepared-statement.js';
 import { withCandidates } from './search-candidates.js';
+import { nearPoint } from './search-tiers.js';
 import type { SearchDatabase } from '../../schema/database-tables.js';
 import type { SearchParams } from '../query/search-parameters.js';
 import { type Direction, withPage } from './search-scoring.js';
@@ -28,7 +29,13 @@ export function searchStatement(
         .select(OPPORTUNITY_COLUMNS)
         .select(({ ref, selectFrom }) => {
           const some = selectFrom('queries').select('some_q').$asScalar();
-          return [ref('p.score').as('rank'), 'p.typos', lexemesOf(some).as('lexemes')];
+          return [
+            ref('p.score').as('rank'),
+            'p.typos',
+            lexemesOf(some).as('lexemes'),
+            // Null unless the search is near a point.
+            sql<number | null>`(o.earth_position <-> ${nearPoint(param)})`.as('distance_key'),
+          ];
         })
         .orderBy('p.score', order)
         .orderBy('p.created_at', order)

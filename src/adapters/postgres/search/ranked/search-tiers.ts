@@ -30,6 +30,7 @@ const TIER_COLUMNS = [
   'o.location',
   'o.tags',
   'o.created_by',
+  'o.earth_position',
 ] as const;
 type TierColumn = (typeof TIER_COLUMNS)[number] extends `o.${infer C}` ? C : never;
 type TierRow = Pick<Selectable<SearchDatabase['opportunity']>, TierColumn>;
@@ -48,6 +49,19 @@ const SEVERAL_CLAUSES = queries.eb(
   sql.lit(1),
 );
 
+/** The point of a search near one (null without). */
+export const nearPoint = (param: Param<SearchParams>) =>
+  sql`(select ll_to_earth(${param('nearLat')}::float8, ${param('nearLng')}::float8))`;
+
+/**
+ * Within the radius: the bounding cube, then the exact great-circle test (as the nearby listing).
+ * A filter on the tiers' bounded candidates, like the others: it reorders nothing.
+ */
+function withinRadius(param: Param<SearchParams>): Expression<SqlBool> {
+  const radius = sql`${param('nearRadiusMetres')}::float8`;
+  return sql<SqlBool>`(o.earth_position <@ (select earth_box(${nearPoint(param)}, ${radius})) and sec_to_gc(o.earth_position <-> ${nearPoint(param)}) <= ${radius})`;
+}
+
 /** The request's filters, each off when its parameter is null, and the excluded words. */
 function filters(param: Param<SearchParams>): Expression<SqlBool> {
   const { eb, fn, val, cast, and, or, not } = tierRow;
@@ -62,6 +76,7 @@ function filters(param: Param<SearchParams>): Expression<SqlBool> {
     ]),
     or([unset('tag'), eb('o.tags', '@>', sql<string[]>`array[${param('tag')}::text]`)]),
     or([unset('createdBy'), eb('o.created_by', '=', param('createdBy') as string)]),
+    or([eb(cast(val(param('nearRadiusMetres')), 'float8'), 'is', null), withinRadius(param)]),
     or([eb(EXCLUDED, 'is', null), not(eb.parens(matches(tierRow.ref('o.search_vector'), EXCLUDED)))]),
   ]);
 }

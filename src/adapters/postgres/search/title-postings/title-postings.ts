@@ -147,7 +147,11 @@ export interface OneClauseTier {
 }
 
 function isFiltered(request: SearchRequest): boolean {
-  return Object.values(request.filters).some((value) => value !== undefined) || request.query.excluded.length > 0;
+  return (
+    Object.values(request.filters).some((value) => value !== undefined) ||
+    request.near !== undefined ||
+    request.query.excluded.length > 0
+  );
 }
 
 /** The title postings' part of a one-clause query (null: its title tier reads the GIN index). */
