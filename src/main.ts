@@ -1,6 +1,5 @@
 import { ConfigError, loadConfig } from './adapters/env/app-config.js';
 import { createLogger } from './adapters/logging/pino-logger.js';
-import { startService } from './composition/start-service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -23,6 +22,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => die(reason, 'unhandled rejection'));
   let service;
   try {
+    // Loaded after the configuration is checked: a bad one is refused before the service's
+    // modules (about a second of CPU) are loaded.
+    const { startService } = await import('./composition/start-service.js');
     service = await startService(config, logger);
   } catch (error) {
     process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
