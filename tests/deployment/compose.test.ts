@@ -103,6 +103,8 @@ describe('the compose stack (compose.yaml)', function () {
         env,
         timeoutMs: 120_000,
       });
+      // podman-compose 1.0.3 leaves the project's network behind.
+      await run('podman', ['network', 'rm', `${project}_default`]);
     }
     if (tlsDir) await rm(tlsDir, { recursive: true, force: true });
   });
