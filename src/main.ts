@@ -1,7 +1,5 @@
 import { ConfigError, loadConfig } from './adapters/env/app-config.js';
 import { createLogger } from './adapters/logging/pino-logger.js';
-import { NotAPrimaryError } from './adapters/postgres/read-routing/database-roles.js';
-import { startService } from './composition/start-service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -24,10 +22,14 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => die(reason, 'unhandled rejection'));
   let service;
   try {
+    // Loaded after the configuration is checked: a bad one is refused before the service's
+    // modules (about a second of CPU) are loaded.
+    const { startService } = await import('./composition/start-service.js');
     service = await startService(config, logger);
   } catch (error) {
     process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     // A misconfiguration is said in that one line; anything else gets its logged details too.
+    const { NotAPrimaryError } = await import('./adapters/postgres/read-routing/database-roles.js');
     if (error instanceof NotAPrimaryError) process.exit(1);
     die(error, 'failed to start');
     return;

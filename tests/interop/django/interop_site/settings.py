@@ -35,7 +35,8 @@ def read_pem(name):
 # key (simplejwt would fall back to it when SIGNING_KEY is unset), so it is random per run.
 SECRET_KEY = env("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50)
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# The compose stack publishes the issuer under other names (comma-separated DJANGO_ALLOWED_HOSTS).
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ROOT_URLCONF = "interop_site.urls"
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/auth/login/", TokenObtainPairView.as_view(serializer_class=InteropTokenObtainPairSerializer)),
     path("api/auth/refresh/", TokenRefreshView.as_view()),
     path("api/auth/profile/", ProfileView.as_view()),
+    # The seed backend's path for the same profile (the compose stack's issuer serves both).
+    path("api/users/profile/", ProfileView.as_view()),
     path("api/auth/token-check/", TokenCheckView.as_view()),
 ]
