@@ -121,8 +121,8 @@ export const OpportunityTagsText = new Routine({
 });
 
 /**
- * `ll_to_earth(lat, lng)` as a plain `cube` (null without coordinates: `cube()` refuses an
- * array holding nulls), with every name qualified so it evaluates the same
+ * `ll_to_earth(lat, lng)` as a plain `cube` (null without coordinates, through a CASE: `cube()` refuses an
+ * array holding nulls, and a WHERE clause did not keep PostgreSQL 18 from building it), with every name qualified so it evaluates the same
  * whatever the search_path (see earthPosition). `public.earth()` is earthdistance's radius, so
  * `earth_distance`, `earth_box` and `<->` work on the stored value.
  */
@@ -133,9 +133,8 @@ export const OpportunityEarthPosition = new Routine({
   deterministic: true,
   params: { lat: { type: 'float8' }, lng: { type: 'float8' } },
   returns: { runtimeType: 'string', columnType: 'cube' },
-  body: `select public.cube(array[
+  body: `select case when lat is null or lng is null then null else public.cube(array[
       public.earth() * cos(radians(lat)) * cos(radians(lng)),
       public.earth() * cos(radians(lat)) * sin(radians(lng)),
-      public.earth() * sin(radians(lat))])
-    where lat is not null and lng is not null`,
+      public.earth() * sin(radians(lat))]) end`,
 });

@@ -17,11 +17,10 @@ export class Migration20261207040213_coordinates extends Migration {
     this.addSql(`create extension if not exists earthdistance;`);
 
     this
-      .addSql(`create or replace function "opportunity_earth_position"("lat" float8, "lng" float8) returns cube immutable language sql as $$ select public.cube(array[
+      .addSql(`create or replace function "opportunity_earth_position"("lat" float8, "lng" float8) returns cube immutable language sql as $$ select case when lat is null or lng is null then null else public.cube(array[
       public.earth() * cos(radians(lat)) * cos(radians(lng)),
       public.earth() * cos(radians(lat)) * sin(radians(lng)),
-      public.earth() * sin(radians(lat))])
-    where lat is not null and lng is not null $$;`);
+      public.earth() * sin(radians(lat))]) end $$;`);
 
     this.addSql(
       `alter table "opportunity" add "latitude" double precision null, add "longitude" double precision null, add "earth_position" cube generated always as (opportunity_earth_position(latitude, longitude)) stored null;`,
