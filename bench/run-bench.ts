@@ -14,14 +14,21 @@ import { type BenchDatabase, freePort, openBenchDatabase, postgresVersion, drain
 import { runLoad } from './lib/load.js';
 import { measureScenario } from './lib/measure.js';
 import { type BenchReport, evaluateTargets, printable, type ScenarioRun, writeResults } from './lib/report.js';
-import { type Check, checkParity, mixedRequests, scenarios } from './lib/scenarios.js';
+import { checkHeaderParity } from './lib/header-parity.js';
+import { type Check, checkParity, obligationRequests, scenarios } from './lib/scenarios.js';
 import { loadFixture, SEARCH_QUERY, seed, WRITER_USER_ID } from './lib/seed.js';
 import {
+  BUILT_ENTRIES,
+  currentRssMb,
   REPO_ROOT,
   type ServerName,
   type ServerProcess,
+  type ServerSettings,
   startBaseline,
+  startByName,
+  startFastify,
   startLimit,
+  startObligations,
   startService,
 } from './lib/servers.js';
 
@@ -29,7 +36,8 @@ const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections
        [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database] [--node PATH]
        [--service-log FILE]
        [--search-query TEXT] [--service-entry FILE] [--service-flag FLAG]... [--service-env KEY=VALUE]...
-Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, post-key, put, rss (100-connection memory run)`;
+Scenarios: get-by-id, list-first, list-deep, category, search, search-8, post, post-key, put, rss (memory: idle, and
+100 connections on GET /:id, first page and POST, for the service and each peer)`;
 
 function options() {
   const { values } = parseArgs({
@@ -95,8 +103,7 @@ const since = (start: number): number => Math.round(performance.now() - start);
 
 async function main(): Promise<number> {
   const settings = options();
-  const built = ['dist/src/main.js', 'dist/bench/baseline/server.js', 'dist/bench/limit/server.js'];
-  const missing = built.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
+  const missing = BUILT_ENTRIES.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
   if (missing.length > 0) {
     console.error(`${missing.join(', ')} missing: run \`npm run build\` first.`);
     return 2;
@@ -123,7 +130,7 @@ async function main(): Promise<number> {
     const serverNode = execFileSync(settings.node, ['--version'], { encoding: 'utf8' }).trim();
     log(`Servers run on Node ${serverNode} (${settings.node}).`);
     log(`Database ${database.name} (${database.source}); starting the service…`);
-    let service = await startService({ ...base, ...settings.service, port: await freePort() });
+    const service = await startService({ ...base, ...settings.service, port: await freePort() });
     running.push(service);
     const coldStartMs = service.readyMs;
     log(`Service ready in ${coldStartMs} ms (first start: migrations applied). Seeding ${settings.rows} rows…`);
@@ -131,19 +138,26 @@ async function main(): Promise<number> {
     await seed(db, settings.rows);
     const seedMs = since(started);
     const fixture = await loadFixture(db, settings.rows, settings.searchQuery);
-    log(`Seeded in ${seedMs} ms. Starting the baseline and the limit server…`);
+    log(`Seeded in ${seedMs} ms. Starting the peers…`);
     const baseline = await startBaseline({ ...base, port: await freePort() });
     running.push(baseline);
     const limit = await startLimit({ ...base, port: await freePort() });
     running.push(limit);
+    const obligations = await startObligations({ ...base, port: await freePort() });
+    running.push(obligations);
+    const fastify = await startFastify({ ...base, port: await freePort() });
+    running.push(fastify);
     const token = await signSimplejwtAccessToken(secret, {
       userId: WRITER_USER_ID,
       email: 'bench@example.com',
       lifetimeSeconds: 6 * 3600,
     });
-    const servers: Record<ServerName, ServerProcess> = { service, baseline, limit };
+    const servers: Record<ServerName, ServerProcess> = { service, baseline, limit, obligations, fastify };
 
     checks.push(...(await checkParity({ service: service.url, baseline: baseline.url, limit: limit.url }, fixture)));
+    for (const peer of [obligations, fastify]) {
+      checks.push(...(await checkHeaderParity(service.url, { name: peer.name, url: peer.url }, fixture, token)));
+    }
     const runs: ScenarioRun[] = [];
     const measure = { durationS: settings.durationS, db, dbName: database.name, fixture, token, log };
     const chosen = scenarios(settings).filter((scenario) => selected(scenario.name));
@@ -153,50 +167,28 @@ async function main(): Promise<number> {
     const servicePeakMb = service.memory.peakMb();
     const baselinePeakMb = baseline.memory.peakMb();
     const limitPeakMb = limit.memory.peakMb();
+    await stopAll();
 
     let restartMs: number | null = null;
-    let service100PeakMb: number | null = null;
-    let run100 = null;
+    const memoryRuns: MemoryRun[] = [];
     if (selected('rss')) {
-      log('rss: a fresh service process, every endpoint in turn, 100 connections');
-      await service.stop();
-      running.splice(running.indexOf(service), 1);
-      service = await startService({ ...base, ...settings.service, port: await freePort() });
-      running.push(service);
-      restartMs = service.readyMs;
-      // A warm-up first, as every scenario has, at fewer connections: a cold process compiles its
-      // code and PostgreSQL its plans on the first requests, and 100 of those at once can wait past
-      // the pool's acquire limit (a 503 by design). Memory is measured in the 100-connection run.
-      const warm100 = await runLoad({
-        url: service.url,
-        connections: 10,
-        requests: mixedRequests({ server: 'service', fixture, token }),
-        amount: 300,
-        maxS: 5,
-      });
-      await drain(db, database.name);
-      run100 = await runLoad({
-        url: service.url,
-        connections: 100,
-        requests: mixedRequests({ server: 'service', fixture, token }),
-        durationS: settings.durationS,
-      });
-      await drain(db, database.name);
-      service100PeakMb = service.memory.peakMb();
-      checks.push({
-        name: 'rss run (100 connections): 0 errors, 0 non-2xx',
-        ok:
-          warm100.errors === 0 &&
-          warm100.non2xx === 0 &&
-          run100.errors === 0 &&
-          run100.non2xx === 0 &&
-          !run100.cutShort &&
-          run100.responses > 0,
-        detail:
-          `${run100.responses} responses, statuses ${JSON.stringify(run100.statuses)}, errors ${run100.errors}; ` +
-          `warm-up (10 connections) statuses ${JSON.stringify(warm100.statuses)}, errors ${warm100.errors}`,
-      });
-      log(`  peak RSS ${service100PeakMb ?? '-'} MB, ${run100.rps} req/s`);
+      for (const name of ['service', 'obligations', 'fastify', 'limit'] as const) {
+        const settingsFor = name === 'service' ? { ...base, ...settings.service } : base;
+        const run = await memoryRun(
+          name,
+          { ...settingsFor, port: await freePort() },
+          fixture,
+          token,
+          database,
+          settings.durationS,
+        );
+        if (name === 'service') restartMs = run.readyMs;
+        memoryRuns.push(run);
+        checks.push(run.check);
+        log(
+          `  ${name}: idle ${run.idleMb ?? '-'} MB, peak ${run.peakMb ?? '-'} MB at 100 connections, ${run.rps} req/s`,
+        );
+      }
     }
     await stopAll();
 
@@ -228,6 +220,8 @@ async function main(): Promise<number> {
         serviceRestartMs: restartMs,
         baselineStartMs: baseline.readyMs,
         limitStartMs: limit.readyMs,
+        obligationsStartMs: obligations.readyMs,
+        fastifyStartMs: fastify.readyMs,
         seedMs,
       },
       fixture: {
@@ -238,7 +232,7 @@ async function main(): Promise<number> {
         ilikeMatches: fixture.search.ilikeMatches,
       },
       scenarios: runs,
-      memory: { servicePeakMb, baselinePeakMb, limitPeakMb, service100PeakMb, run100 },
+      memory: { servicePeakMb, baselinePeakMb, limitPeakMb, runs: memoryRuns.map(({ check: _check, ...run }) => run) },
       checks,
     };
     const report: BenchReport = { ...partial, targets: settings.quick ? [] : evaluateTargets(partial) };
@@ -251,6 +245,56 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
     await database?.close(!settings.keepDatabase);
+  }
+}
+
+interface MemoryRun {
+  readonly server: ServerName;
+  readonly readyMs: number;
+  readonly idleMb: number | null;
+  readonly peakMb: number | null;
+  readonly rps: number;
+  readonly check: Check;
+}
+
+/**
+ * A fresh process: its RSS right after it is ready (the service migrated, nothing served yet), a
+ * warm-up at 10 connections (a cold process compiles its code and PostgreSQL its plans, and 100 of
+ * those at once can wait past the pool's acquire limit), then 100 connections on GET /:id, the first
+ * page and POST in turn, the same load for every server; its peak RSS over all of it.
+ */
+async function memoryRun(
+  name: ServerName,
+  serverSettings: ServerSettings,
+  fixture: Awaited<ReturnType<typeof loadFixture>>,
+  token: string,
+  database: BenchDatabase,
+  durationS: number,
+): Promise<MemoryRun> {
+  const server = await startByName(name, serverSettings);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // start-up work after the first answer settles
+    const idleMb = currentRssMb(server.pid);
+    const requests = () => obligationRequests({ server: name, fixture, token });
+    const warm = await runLoad({ url: server.url, connections: 10, requests: requests(), amount: 300, maxS: 5 });
+    await drain(database.client, database.name);
+    const run = await runLoad({ url: server.url, connections: 100, requests: requests(), durationS });
+    await drain(database.client, database.name);
+    const clean = [warm, run].every((r) => r.errors === 0 && r.non2xx === 0) && !run.cutShort && run.responses > 0;
+    return {
+      server: name,
+      readyMs: server.readyMs,
+      idleMb,
+      peakMb: server.memory.peakMb(),
+      rps: run.rps,
+      check: {
+        name: `rss run of the ${name} (100 connections): 0 errors, 0 non-2xx`,
+        ok: clean,
+        detail: `${run.responses} responses, statuses ${JSON.stringify(run.statuses)}, errors ${run.errors}; warm-up statuses ${JSON.stringify(warm.statuses)}`,
+      },
+    };
+  } finally {
+    await server.stop();
   }
 }
 

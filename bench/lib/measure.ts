@@ -4,7 +4,7 @@ import { type LoadResult, runLoad } from './load.js';
 import type { ScenarioRun } from './report.js';
 import { type Check, type Scenario, type ScenarioContext } from './scenarios.js';
 import { type Fixture, WRITER_USER_ID } from './seed.js';
-import { cpuTimeMs, SERVER_NAMES, type ServerName, type ServerProcess } from './servers.js';
+import { cpuTimeMs, SERVER_NAMES, type ServerName, type ServerProcess, takesPart } from './servers.js';
 
 export interface MeasureSettings {
   readonly durationS: number;
@@ -122,7 +122,7 @@ export async function measureScenario(
   settings: MeasureSettings,
   checks: Check[],
 ): Promise<ScenarioRun> {
-  const names = SERVER_NAMES.filter((name) => servers[name] !== undefined);
+  const names = SERVER_NAMES.filter((name) => servers[name] !== undefined && takesPart(name, scenario.name));
   settings.log(`${scenario.name} (${scenario.label}), ${scenario.connections} connections, ${rounds} round(s)`);
   let amount: number | undefined;
   const writeAmount = (warmupRps: number): number =>

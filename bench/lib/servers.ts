@@ -7,9 +7,27 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: the servers' working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The service, the hand-written Koa peer, and the framework-free "limit" server. */
-export type ServerName = 'service' | 'baseline' | 'limit';
-export const SERVER_NAMES: readonly ServerName[] = ['service', 'baseline', 'limit'];
+/**
+ * The service; the hand-written Koa peer; the bare framework-free "limit"; the two peers that carry
+ * the service's obligations (limit with obligations, Fastify), which serve GET /:id, pages and POST.
+ */
+export type ServerName = 'service' | 'baseline' | 'limit' | 'obligations' | 'fastify';
+export const SERVER_NAMES: readonly ServerName[] = ['service', 'obligations', 'fastify', 'baseline', 'limit'];
+export const OBLIGATION_PEERS: readonly ServerName[] = ['obligations', 'fastify'];
+/** The scenarios the obligation-carrying peers take part in. */
+export const OBLIGATION_SCENARIOS: readonly string[] = ['get-by-id', 'list-first', 'list-deep', 'post'];
+export const takesPart = (server: ServerName, scenario: string): boolean =>
+  !OBLIGATION_PEERS.includes(server) || OBLIGATION_SCENARIOS.includes(scenario);
+
+/** Resident memory now (VmRSS) in MB, or null where /proc is unavailable. */
+export function currentRssMb(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Peak resident memory of a child, from /proc (Linux): VmHWM, and VmRSS sampled every 100 ms. */
 export class MemorySampler {
@@ -219,14 +237,29 @@ export function startService(settings: ServerSettings): Promise<ServerProcess> {
   });
 }
 
-/** The two hand-written peers, compiled by `npm run build` into dist/bench (no loader at run time). */
-function startPeer(name: 'baseline' | 'limit', settings: ServerSettings): Promise<ServerProcess> {
+const PEER_ENTRIES: Record<Exclude<ServerName, 'service'>, string> = {
+  baseline: 'dist/bench/baseline/server.js',
+  limit: 'dist/bench/limit/server.js',
+  obligations: 'dist/bench/limit-obligations/server.js',
+  fastify: 'dist/bench/fastify/server.js',
+};
+export const BUILT_ENTRIES = ['dist/src/main.js', ...Object.values(PEER_ENTRIES)];
+
+/**
+ * The hand-written peers, compiled by `npm run build` into dist/bench (no loader at run time). The
+ * obligation-carrying ones log a line per request (to /dev/null, as the service's) and get the
+ * service's unreachable rate-limit budget.
+ */
+function startPeer(name: Exclude<ServerName, 'service'>, settings: ServerSettings): Promise<ServerProcess> {
+  const obliged = OBLIGATION_PEERS.includes(name);
   return startServer({
     name,
     node: settings.node,
-    args: [...(settings.nodeFlags ?? []), `dist/bench/${name}/server.js`],
+    args: [...(settings.nodeFlags ?? []), PEER_ENTRIES[name]],
     port: settings.port,
+    ...(obliged ? { stdoutFile: '/dev/null' } : {}),
     env: {
+      ...(obliged ? { RATE_LIMIT_READS: UNREACHABLE_BUDGET, RATE_LIMIT_WRITES: UNREACHABLE_BUDGET } : {}),
       NODE_ENV: 'production',
       DATABASE_URL: settings.databaseUrl,
       JWT_SECRET: settings.secret,
@@ -242,6 +275,13 @@ export const startBaseline = (settings: ServerSettings): Promise<ServerProcess> 
 
 /** The framework-free limit server (bench/limit). */
 export const startLimit = (settings: ServerSettings): Promise<ServerProcess> => startPeer('limit', settings);
+
+/** The limit with obligations (bench/limit-obligations). */
+export const startObligations = (settings: ServerSettings): Promise<ServerProcess> =>
+  startPeer('obligations', settings);
+
+/** The Fastify 5 peer (bench/fastify). */
+export const startFastify = (settings: ServerSettings): Promise<ServerProcess> => startPeer('fastify', settings);
 
 export function startByName(name: ServerName, settings: ServerSettings): Promise<ServerProcess> {
   return name === 'service' ? startService(settings) : startPeer(name, settings);
