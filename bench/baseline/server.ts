@@ -32,7 +32,7 @@ const key = await crypto.subtle.importKey(
 );
 const PREFIX = '/api/v1/opportunities';
 const COLUMNS =
-  'id, title, description, category, location, tags, status, deadline, created_by, created_at, updated_at, version';
+  'id, title, description, category, location, latitude, longitude, tags, status, deadline, created_by, created_at, updated_at, version';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Row {
@@ -41,6 +41,8 @@ interface Row {
   description: string;
   category: string;
   location: string | null;
+  latitude: number | null;
+  longitude: number | null;
   tags: string[];
   status: string;
   deadline: string | null;
@@ -56,6 +58,7 @@ const toJson = (row: Row) => ({
   description: row.description,
   category: row.category,
   location: row.location,
+  coordinates: row.latitude === null || row.longitude === null ? null : { lat: row.latitude, lng: row.longitude },
   tags: row.tags,
   status: row.status,
   deadline: row.deadline,

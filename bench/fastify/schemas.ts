@@ -9,6 +9,11 @@ export const opportunity = {
     description: { type: 'string' },
     category: { type: 'string' },
     location: nullableString,
+    coordinates: {
+      type: ['object', 'null'],
+      properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+      required: ['lat', 'lng'],
+    },
     tags: { type: 'array', items: { type: 'string' } },
     status: { type: 'string' },
     deadline: nullableString,

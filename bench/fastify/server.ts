@@ -268,6 +268,9 @@ app.post<{ Body: Draft }>(
       description: body.description.trim(),
       category: body.category,
       location,
+      // The bench's writes carry no coordinates.
+      latitude: null,
+      longitude: null,
       tags: [...new Set((body.tags ?? []).map((tag) => tag.trim()))],
       status: body.status ?? 'open',
       deadline: body.deadline ?? null,

@@ -18,6 +18,8 @@ const COLUMNS = [
   'description',
   'category',
   'location',
+  'latitude',
+  'longitude',
   'tags',
   'status',
   'deadline',
@@ -58,6 +60,8 @@ export interface Row {
   description: string;
   category: string;
   location: string | null;
+  latitude: number | null;
+  longitude: number | null;
   tags: string[];
   status: string;
   deadline: string | null;
@@ -73,6 +77,7 @@ export const toJson = (row: Row) => ({
   description: row.description,
   category: row.category,
   location: row.location,
+  coordinates: row.latitude === null || row.longitude === null ? null : { lat: row.latitude, lng: row.longitude },
   tags: row.tags,
   status: row.status,
   deadline: row.deadline,

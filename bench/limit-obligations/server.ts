@@ -128,6 +128,9 @@ async function create(exchange: Exchange, actor: Actor | undefined): Promise<voi
   const row: Row = {
     id: randomUUID(),
     ...draft,
+    // The bench's writes carry no coordinates.
+    latitude: null,
+    longitude: null,
     created_by: actor.userId,
     created_at: now,
     updated_at: now,

@@ -23,7 +23,7 @@ const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(en
 const key = createSecretKey(Buffer.from(env('JWT_SECRET'), 'utf8'));
 const PREFIX = '/api/v1/opportunities';
 const COLUMNS =
-  'o.id, o.title, o.description, o.category, o.location, o.tags, o.status, o.deadline, o.created_by, o.created_at, o.updated_at, o.version';
+  'o.id, o.title, o.description, o.category, o.location, o.latitude, o.longitude, o.tags, o.status, o.deadline, o.created_by, o.created_at, o.updated_at, o.version';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CATEGORY = /^[a-z0-9-]{1,50}$/;
 
@@ -33,6 +33,8 @@ interface Row {
   description: string;
   category: string;
   location: string | null;
+  latitude: number | null;
+  longitude: number | null;
   tags: string[];
   status: string;
   deadline: string | null;
@@ -49,6 +51,7 @@ const toJson = (row: Row) => ({
   description: row.description,
   category: row.category,
   location: row.location,
+  coordinates: row.latitude === null || row.longitude === null ? null : { lat: row.latitude, lng: row.longitude },
   tags: row.tags,
   status: row.status,
   deadline: row.deadline,
