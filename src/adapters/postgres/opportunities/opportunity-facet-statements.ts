@@ -1,4 +1,5 @@
-import { type Expression, type Kysely, sql, type SqlBool } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql, type SqlBool } from 'kysely';
+import { analyzedRows, estimatedMatches, walkCheaper } from '../schema/search-estimate.routine.js';
 import type { NearQuery } from '../../../domain/opportunity/nearby.js';
 import type { OpportunityFilters } from '../../../domain/opportunity/opportunity-repository.port.js';
 import type { OpportunityDatabase } from '../schema/database-tables.js';
@@ -25,6 +26,21 @@ export interface FacetGroup {
   readonly n: number;
 }
 
+/** The statement's rows: its groups, each with whether the rows were walked (one null group when none matched). */
+export interface FacetRow {
+  readonly category: string | null;
+  readonly status: string | null;
+  readonly n: number | null;
+  readonly walked: boolean;
+}
+
+/**
+ * How many of the newest rows a count of common words reads at most. Their GIN bitmap holds every
+ * match before the bound applies (800,000 entries for "help" at a million rows); walking the
+ * newest rows in time order finds the bound's rows in about bound ÷ the words' share of the table.
+ */
+export const FACET_WALK_ROWS = 50_000;
+
 /**
  * Facet counts: the matching rows, at most FACET_BOUND + 1 of them (the first the plan finds:
  * GIN for words, GiST for a radius, a keyset index for filters), grouped by category and status.
@@ -34,7 +50,11 @@ export interface FacetGroup {
 export class OpportunityFacetStatements {
   private readonly statements = new Map<string, PreparedStatement<FacetParams>>();
 
-  constructor(private readonly db: Kysely<OpportunityDatabase>) {}
+  constructor(
+    private readonly db: Kysely<OpportunityDatabase>,
+    /** FACET_WALK_ROWS; tests lower it. */
+    private readonly walkRows: number = FACET_WALK_ROWS,
+  ) {}
 
   statement(filters: OpportunityFilters, near: boolean, text: FacetText | undefined): PreparedStatement<FacetParams> {
     const words = text === undefined ? 'none' : text.excluded === '' ? 'some' : 'some-not-excluded';
@@ -51,26 +71,72 @@ export class OpportunityFacetStatements {
     const conditions = [...filterConditions(filters, param), ...(near ? nearConditions(param) : [])];
     if (words !== 'none') conditions.push(matching(param('some')));
     if (words === 'some-not-excluded') conditions.push(sql<SqlBool>`not (${matching(param('excluded'))})`);
-    const matches = this.db
+    const walk = words === 'none' ? sql<SqlBool>`false` : walkPays(param, this.walkRows);
+    const db = this.db.with(
+      (cte) => cte('walk').materialized(),
+      (qc) => qc.selectNoFrom(walk.as('yes')),
+    );
+    const walking = sql<SqlBool>`(select yes from walk)`;
+    // The walk's decision is one CTE of the outer statement; the sources read it by name.
+    // Of the two sources one is on (a one-time filter): the indexes the plan picks, or the walk.
+    const fromIndexes = this.db
       .selectFrom('opportunity as o')
       .select(['o.category', 'o.status'])
-      .where(({ and }) => and(conditions))
+      .where(({ and, not }) => and(words === 'none' ? conditions : [...conditions, not(walking)]))
       .limit(param('bound'));
-    return this.db
+    const newest = this.db
+      .selectFrom('opportunity as o')
+      .selectAll('o')
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(sql.lit(this.walkRows));
+    const walked = this.db
+      .selectFrom(newest.as('o'))
+      .select(['o.category', 'o.status'])
+      .where(({ and }) => and([walking, ...conditions]))
+      .limit(param('bound'));
+    // A listing has no words to walk for: its filters' keyset indexes already stop at the bound.
+    const matches =
+      words === 'none'
+        ? fromIndexes
+        : this.db
+            .selectFrom(fromIndexes.as('i'))
+            .selectAll('i')
+            .unionAll(this.db.selectFrom(walked.as('w')).selectAll('w'));
+    const groups = this.db
       .selectFrom(matches.as('m'))
       .select(['m.category', 'm.status', sql<number>`count(*)::int`.as('n')])
       .groupBy(['m.category', 'm.status']);
+    return db
+      .selectFrom('walk')
+      .leftJoinLateral(groups.as('g'), (join) => join.onTrue())
+      .select(['g.category', 'g.status', 'g.n', 'walk.yes as walked']);
   }
 }
 
-/** The search's configuration (English stemming, accents folded), as its GIN index reads it. */
-function matching(text: string): Expression<SqlBool> {
-  return sql<SqlBool>`o.search_vector @@ to_tsquery('opportunity_search'::regconfig, ${text})`;
+/**
+ * Walk when the bound's rows are expected within the walk's rows and reading them
+ * costs less than the words' GIN bitmap (their estimated matches, as the search decides its tiers).
+ */
+function walkPays(param: Param<FacetParams>, walkRows: number): RawBuilder<SqlBool> {
+  const matches = estimatedMatches(sql`to_tsquery('opportunity_search'::regconfig, ${param('some')})`);
+  const rowsToWalk = sql<number>`(${param('bound')}::float8 * ${analyzedRows} / greatest(${matches}, 1))`;
+  return sql<SqlBool>`(${rowsToWalk} <= ${sql.lit(walkRows)} and ${walkCheaper(analyzedRows, matches, rowsToWalk, walkRows)})`;
 }
 
-/** How many rows the groups counted. */
-export function sumOf(groups: readonly FacetGroup[]): number {
-  return groups.reduce((total, group) => total + group.n, 0);
+/**
+ * The search's configuration (English stemming, accents folded), as its GIN index reads it. The
+ * tsquery is a scalar subquery, computed once per execution: a walk tests it on each row.
+ */
+function matching(text: string): Expression<SqlBool> {
+  return sql<SqlBool>`o.search_vector @@ (select to_tsquery('opportunity_search'::regconfig, ${text}))`;
+}
+
+/** The groups a statement found, and how many rows they hold (a walk's counts are never known to be all). */
+export function facetGroups(rows: readonly FacetRow[], bound: number): { groups: FacetGroup[]; matched: number } {
+  const groups = rows.filter((row): row is FacetRow & FacetGroup => row.category !== null);
+  const sum = groups.reduce((total, group) => total + group.n, 0);
+  return { groups, matched: rows.some((row) => row.walked) ? Math.max(sum, bound + 1) : sum };
 }
 
 export function facetParams(

@@ -15,7 +15,7 @@ import { directionOf, OpportunityStatements, opportunityValues, pageParams } fro
 import type { OpportunityDatabase } from '../schema/database-tables.js';
 import { opportunityFromRow, type OpportunityRow } from './opportunity-row.js';
 import { NEAR_WALK, nearPageParams, OpportunityNearStatements } from './opportunity-near-statements.js';
-import { type FacetGroup, facetParams, OpportunityFacetStatements, sumOf } from './opportunity-facet-statements.js';
+import { facetGroups, facetParams, type FacetRow, OpportunityFacetStatements } from './opportunity-facet-statements.js';
 import { FACET_BOUND, type FacetCounts, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
 import { bind, type PreparedStatement } from '../sql/prepared-statement.js';
 import { type NamedQuery, RoutedQueries } from '../read-routing/routed-queries.js';
@@ -143,10 +143,11 @@ export class PostgresOpportunityRepository implements OpportunityRepository {
     near?: NearQuery,
   ): Promise<FacetCounts> {
     const statement = this.facets.statement(filters, near !== undefined, undefined);
-    const groups = await this.queries.read<FacetGroup>(
+    const rows = await this.queries.read<FacetRow>(
       bind(statement, facetParams(filters, near, undefined, this.facetBound)),
     );
-    return tallyFacets(fields, groups, sumOf(groups), this.facetBound);
+    const { groups, matched } = facetGroups(rows, this.facetBound);
+    return tallyFacets(fields, groups, matched, this.facetBound);
   }
 
   private write(query: NamedQuery): Promise<QueryResult<OpportunityRow>> {

@@ -10,6 +10,7 @@ import {
 } from './search-vocabulary.entity-schema.js';
 import { SearchVocabularyVariantSchema, SearchVocabularyVariants } from './vocabulary-variants.entity-schema.js';
 import { SearchTitlePostingSchema } from './title-postings.entity-schema.js';
+import { OpportunitySearchEstimate } from './search-estimate.routine.js';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -62,6 +63,7 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       OpportunityVocabularyWords,
       SearchVocabularyVariants,
       OpportunityEarthPosition,
+      OpportunitySearchEstimate,
     ],
     extensions: [Migrator],
     migrations: {

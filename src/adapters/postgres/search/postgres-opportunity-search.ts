@@ -22,11 +22,11 @@ import { type AnsweredTier, TitlePostings, tierBeforeCorrections } from './title
 import { type Expansions, NO_EXPANSIONS, type QueryTexts, queryTexts } from './query/tsquery-text.js';
 import { FACET_BOUND, type FacetField, tallyFacets } from '../../../domain/opportunity/facets.js';
 import {
-  type FacetGroup,
+  facetGroups,
   type FacetParams,
   facetParams,
+  type FacetRow,
   OpportunityFacetStatements,
-  sumOf,
 } from '../opportunities/opportunity-facet-statements.js';
 import { type VocabularyParams, vocabularyStatement } from './vocabulary/vocabulary-statement.js';
 import {
@@ -82,8 +82,8 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
     // Used only to compile the statements, once; they run on the routed pools.
     const db = orm.em.fork().getKysely<SearchDatabase>();
     this.statements = {
-      forward: searchStatement(db, 'forward', limits.recentWindow),
-      backward: searchStatement(db, 'backward', limits.recentWindow),
+      forward: searchStatement(db, 'forward', limits.recentWindow, limits.walkRows),
+      backward: searchStatement(db, 'backward', limits.recentWindow, limits.walkRows),
       vocabulary: vocabularyStatement(db),
       vocabularyTitle: {
         forward: vocabularyTitleStatement(db, 'forward'),
@@ -95,7 +95,7 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
       },
     };
     this.titlePostings = new TitlePostings(db, queries);
-    this.facetStatements = new OpportunityFacetStatements(db);
+    this.facetStatements = new OpportunityFacetStatements(db, limits.facetWalkRows);
   }
 
   async search(request: SearchRequest): Promise<SearchResults> {
@@ -133,8 +133,9 @@ export class PostgresOpportunitySearch implements OpportunitySearch {
     const statement = this.facetStatements.statement(filters, near !== undefined, texts);
     const bound = this.limits.facetBound ?? FACET_BOUND;
     const params = facetParams(filters, near, texts, bound);
-    const groups = await this.run<FacetGroup & QueryResultRow, FacetParams>(statement, params);
-    return tallyFacets(fields, groups, sumOf(groups), bound);
+    const rows = await this.run<FacetRow & QueryResultRow, FacetParams>(statement, params);
+    const { groups, matched } = facetGroups(rows, bound);
+    return tallyFacets(fields, groups, matched, bound);
   }
 
   /**

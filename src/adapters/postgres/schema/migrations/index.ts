@@ -6,6 +6,7 @@ import { Migration20261201174544_title_postings } from './migration-202612011745
 import { Migration20261202010500_gin_without_pending_list } from './migration-20261202010500-gin-without-pending-list.js';
 import { Migration20261202091711_vocabulary_variants } from './migration-20261202091711-vocabulary-variants.js';
 import { Migration20261207040213_coordinates } from './migration-20261207040213-coordinates.js';
+import { Migration20261207071008_search_estimate } from './migration-20261207071008-search-estimate.js';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered from a folder, so the same
@@ -26,4 +27,5 @@ export const migrations = [
   },
   { name: 'Migration20261202091711_vocabulary_variants', class: Migration20261202091711_vocabulary_variants },
   { name: 'Migration20261207040213_coordinates', class: Migration20261207040213_coordinates },
+  { name: 'Migration20261207071008_search_estimate', class: Migration20261207071008_search_estimate },
 ];

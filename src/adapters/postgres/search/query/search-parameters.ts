@@ -9,12 +9,16 @@ import type { QueryTexts } from './tsquery-text.js';
 export interface SearchLimits {
   /** How many of the newest rows are read in time order (the rest through GIN indexes). */
   readonly recentWindow: number;
+  /** How many of the newest rows a tier of common words reads at most (WALK_ROWS when absent; tests lower it). */
+  readonly walkRows?: number;
   /** How many title postings per clause a two-clause title tier reads per request (title-intersection.ts). */
   readonly titleWalk: number;
   readonly full: { readonly candidates: number; readonly scanBudget: number };
   readonly suggest: { readonly candidates: number; readonly scanBudget: number };
   /** Facet counts are exact up to this many matches (FACET_BOUND when absent; tests lower it). */
   readonly facetBound?: number;
+  /** How many of the newest rows a count of common words reads at most (FACET_WALK_ROWS when absent). */
+  readonly facetWalkRows?: number;
 }
 
 /** The search statement's named parameters (tsquery texts as tsquery-text.ts writes them). */

@@ -4,6 +4,7 @@ import type { SearchDatabase } from '../../schema/database-tables.js';
 import type { SearchParams } from '../query/search-parameters.js';
 import { withQueries } from './search-queries.js';
 import { allOfTier, olderOfTier, overflowOf, recentOfTier, withRecent } from './search-tiers.js';
+import { withWalks } from './search-walk.js';
 
 /**
  * The rows a search ranks. Candidates come in tiers (every clause in the title; every clause
@@ -14,13 +15,17 @@ import { allOfTier, olderOfTier, overflowOf, recentOfTier, withRecent } from './
  * first. The tiers stop as soon as the cap's candidates are found (an Append under a LIMIT runs its
  * branches lazily, and a materialised CTE is computed only when read).
  */
-export function withCandidates(db: Kysely<SearchDatabase>, param: Param<SearchParams>, window: number) {
-  return withRecent(withQueries(db, param), param, window)
-    .with((cte) => cte('tier1_all').materialized(), allOfTier(1, param))
+export function withCandidates(
+  db: Kysely<SearchDatabase>,
+  param: Param<SearchParams>,
+  shape: { readonly window: number; readonly walkRows: number },
+) {
+  return withRecent(withWalks(withQueries(db, param), param, shape.walkRows), param, shape.window)
+    .with((cte) => cte('tier1_all').materialized(), allOfTier(1, param, shape.walkRows))
     .with('overflow1', (qc) => qc.selectNoFrom(overflowOf(1, param).as('yes')))
-    .with((cte) => cte('tier2_all').materialized(), allOfTier(2, param))
+    .with((cte) => cte('tier2_all').materialized(), allOfTier(2, param, shape.walkRows))
     .with('overflow2', (qc) => qc.selectNoFrom(overflowOf(2, param).as('yes')))
-    .with((cte) => cte('tier3_all').materialized(), allOfTier(3, param))
+    .with((cte) => cte('tier3_all').materialized(), allOfTier(3, param, shape.walkRows))
     .with('overflow3', (qc) => qc.selectNoFrom(overflowOf(3, param).as('yes')))
     .with('recent1', recentOfTier(1, param))
     .with('tier1', olderOfTier(1))

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { OPPORTUNITY_COLUMNS } from '../../opportunities/opportunity-row.js';
 import { prepare, type PreparedStatement } from '../../sql/prepared-statement.js';
 import { withCandidates } from './search-candidates.js';
-import { nearPoint } from './search-tiers.js';
+import { nearPoint } from './search-filters.js';
+import { WALK_ROWS } from './search-walk.js';
 import type { SearchDatabase } from '../../schema/database-tables.js';
 import type { SearchParams } from '../query/search-parameters.js';
 import { type Direction, withPage } from './search-scoring.js';
@@ -19,11 +20,12 @@ export function searchStatement(
   db: Kysely<SearchDatabase>,
   direction: Direction,
   window: number,
+  walkRows: number = WALK_ROWS,
 ): PreparedStatement<SearchParams> {
   const order = direction === 'forward' ? 'desc' : 'asc';
   return prepare<SearchParams>(
     (param) =>
-      withPage(withCandidates(db, param, window), param, direction)
+      withPage(withCandidates(db, param, { window, walkRows }), param, direction)
         .selectFrom('page as p')
         .innerJoin('opportunity as o', 'o.id', 'p.id')
         .select(OPPORTUNITY_COLUMNS)

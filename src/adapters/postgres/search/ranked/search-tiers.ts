@@ -1,17 +1,20 @@
-import {
-  type Expression,
-  expressionBuilder,
-  type QueryCreator,
-  type RawBuilder,
-  type Selectable,
-  sql,
-  type SqlBool,
-} from 'kysely';
+import { type Expression, expressionBuilder, type QueryCreator, type RawBuilder, sql, type SqlBool } from 'kysely';
 import type { Param } from '../../sql/prepared-statement.js';
 import type { SearchDatabase } from '../../schema/database-tables.js';
 import type { SearchParams } from '../query/search-parameters.js';
-import type { QueriesDatabase, WithQueries } from './search-queries.js';
+import type { QueriesDatabase } from './search-queries.js';
 import { doesNotMatch, matches, titleVector } from '../query/text-search.js';
+import { walked, type WalkedTier, type withWalks } from './search-walk.js';
+import {
+  ALL,
+  ALL_IN_TITLE,
+  filters,
+  SEVERAL_CLAUSES,
+  SOME,
+  TIER_COLUMNS,
+  type TierRow,
+  tierRow,
+} from './search-filters.js';
 
 /**
  * When the tiers overflow the cap, the newest rows are read in time order (an index walk of a
@@ -20,66 +23,17 @@ import { doesNotMatch, matches, titleVector } from '../query/text-search.js';
  */
 export const RECENT_WINDOW = 2_000;
 
-/** What a tier reads of a row: the filters' columns and the vector, never the texts. */
-const TIER_COLUMNS = [
-  'o.id',
-  'o.created_at',
-  'o.search_vector',
-  'o.category',
-  'o.status',
-  'o.location',
-  'o.tags',
-  'o.created_by',
-  'o.earth_position',
-] as const;
-type TierColumn = (typeof TIER_COLUMNS)[number] extends `o.${infer C}` ? C : never;
-type TierRow = Pick<Selectable<SearchDatabase['opportunity']>, TierColumn>;
-
-/** The expressions every tier shares see a row `o` and the query's tsqueries. */
-const tierRow = expressionBuilder<QueriesDatabase & { o: TierRow }, 'o'>();
 const opportunityRow = expressionBuilder<QueriesDatabase & { o: SearchDatabase['opportunity'] }, 'o'>();
-const queries = expressionBuilder<QueriesDatabase, never>();
-const ALL = queries.selectFrom('queries').select('all_q').$asScalar();
-const ALL_IN_TITLE = queries.selectFrom('queries').select('all_title_q').$asScalar();
-const SOME = queries.selectFrom('queries').select('some_q').$asScalar();
-const EXCLUDED = queries.selectFrom('queries').select('excluded').$asScalar();
-const SEVERAL_CLAUSES = queries.eb(
-  queries.selectFrom('clauses').select(({ fn }) => fn.countAll().as('count')),
-  '>',
-  sql.lit(1),
-);
 
-/** The point of a search near one (null without). */
-export const nearPoint = (param: Param<SearchParams>) =>
-  sql`(select ll_to_earth(${param('nearLat')}::float8, ${param('nearLng')}::float8))`;
-
-/**
- * Within the radius: the bounding cube, then the exact great-circle test (as the nearby listing).
- * A filter on the tiers' bounded candidates, like the others: it reorders nothing.
- */
-function withinRadius(param: Param<SearchParams>): Expression<SqlBool> {
-  const radius = sql`${param('nearRadiusMetres')}::float8`;
-  return sql<SqlBool>`(o.earth_position <@ (select earth_box(${nearPoint(param)}, ${radius})) and sec_to_gc(o.earth_position <-> ${nearPoint(param)}) <= ${radius})`;
-}
-
-/** The request's filters, each off when its parameter is null, and the excluded words. */
-function filters(param: Param<SearchParams>): Expression<SqlBool> {
-  const { eb, fn, val, cast, and, or, not } = tierRow;
-  const unset = (key: 'category' | 'status' | 'location' | 'tag' | 'createdBy') =>
-    eb(cast(val(param(key)), 'text'), 'is', null);
-  return and([
-    or([unset('category'), eb('o.category', '=', param('category') as string)]),
-    or([unset('status'), eb('o.status', '=', param('status') as string)]),
-    or([
-      unset('location'),
-      eb(fn('opportunity_fold', ['o.location']), '=', fn('opportunity_fold', [val(param('location'))])),
-    ]),
-    or([unset('tag'), eb('o.tags', '@>', sql<string[]>`array[${param('tag')}::text]`)]),
-    or([unset('createdBy'), eb('o.created_by', '=', param('createdBy') as string)]),
-    or([eb(cast(val(param('nearRadiusMetres')), 'float8'), 'is', null), withinRadius(param)]),
-    or([eb(EXCLUDED, 'is', null), not(eb.parens(matches(tierRow.ref('o.search_vector'), EXCLUDED)))]),
-  ]);
-}
+/** The newest rows in time order (the created_at index), at most `count` (a literal: planned as such). */
+const newestRows = (count: number) =>
+  tierRow
+    .selectFrom('opportunity as o')
+    .select(TIER_COLUMNS)
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(sql.lit(count))
+    .as('o');
 
 /**
  * The newest rows with the tier each belongs to, in one pass (most rows fail the first test), and
@@ -88,7 +42,7 @@ function filters(param: Param<SearchParams>): Expression<SqlBool> {
  * back to the kernel after each one and faulted in again on the next (~450 page faults, 2× the
  * statement's CPU for two-word queries; measured in bench/README.md).
  */
-export function withRecent(qc: WithQueries, param: Param<SearchParams>, window: number) {
+export function withRecent(qc: ReturnType<typeof withWalks>, param: Param<SearchParams>, window: number) {
   const vector = tierRow.ref('o.search_vector');
   return qc
     .with(
@@ -97,15 +51,7 @@ export function withRecent(qc: WithQueries, param: Param<SearchParams>, window: 
         creator
           .selectFrom((outer) =>
             outer
-              .selectFrom((eb) =>
-                eb
-                  .selectFrom('opportunity as o')
-                  .select(TIER_COLUMNS)
-                  .orderBy('o.created_at', 'desc')
-                  .orderBy('o.id', 'desc')
-                  .limit(sql.lit(window))
-                  .as('o'),
-              )
+              .selectFrom(newestRows(window))
               .select(({ eb }) => [
                 'o.id',
                 'o.created_at',
@@ -147,18 +93,33 @@ type TierSources = WithRecent extends QueryCreator<infer DB> ? DB : never;
 const sources = expressionBuilder<TierSources, never>();
 
 /** How a tier finds its rows through an index, and which rows an earlier tier already has. */
-type Tier = 1 | 2 | 3;
+type Tier = 1 | WalkedTier;
 function tierIndexMatch(tier: Tier, param: Param<SearchParams>): Expression<SqlBool>[] {
-  const vector = opportunityRow.ref('o.search_vector');
-  const notTitlesOnly = opportunityRow.not(opportunityRow.val(param('titlesOnly')));
-  switch (tier) {
-    case 1:
-      return [titleIdsUnset(param), matches(titleVector(opportunityRow.ref('o.title')), ALL)];
-    case 2:
-      return [matches(vector, ALL), notTitlesOnly, doesNotMatch(vector, ALL_IN_TITLE)];
-    case 3:
-      return [matches(vector, SOME), notTitlesOnly, SEVERAL_CLAUSES, doesNotMatch(vector, ALL)];
-  }
+  if (tier === 1) return [titleIdsUnset(param), matches(titleVector(opportunityRow.ref('o.title')), ALL)];
+  return [...tierVectorMatch(tier, param), tierRow.not(walked(tier))];
+}
+
+/** Tiers 2 and 3 test only the vector: the same conditions on an index's rows and on walked ones. */
+function tierVectorMatch(tier: WalkedTier, param: Param<SearchParams>): Expression<SqlBool>[] {
+  const vector = tierRow.ref('o.search_vector');
+  const notTitlesOnly = tierRow.not(tierRow.val(param('titlesOnly')));
+  return tier === 2
+    ? [matches(vector, ALL), notTitlesOnly, doesNotMatch(vector, ALL_IN_TITLE)]
+    : [matches(vector, SOME), notTitlesOnly, SEVERAL_CLAUSES, doesNotMatch(vector, ALL)];
+}
+
+/**
+ * A tier whose words are common, read by walking the newest rows in time order (the created_at
+ * index) instead of its GIN index, when search-walk.ts estimates that cheaper: at most `walkRows`
+ * rows, stopping once the filters' LIMIT has its candidates. Its rows come newest first, so no
+ * recent window applies to it.
+ */
+function walkedRows(tier: WalkedTier, walkRows: number) {
+  return (param: Param<SearchParams>) =>
+    [walked(tier), ...tierVectorMatch(tier, param)].reduce(
+      (query, condition) => query.where(condition),
+      sources.selectFrom(newestRows(walkRows)).selectAll('o'),
+    );
 }
 
 const titleIds = (param: Param<SearchParams>) => sql<string[] | null>`${param('titleIds')}::uuid[]`;
@@ -185,14 +146,18 @@ function fromTitlePostings(param: Param<SearchParams>) {
  * Every match of a tier (the title postings' or an index's), at most the scan budget of them read
  * and the candidate cap of them kept: materialised, so the overflow test counts what the tier uses.
  */
-export function allOfTier(tier: Tier, param: Param<SearchParams>) {
+export function allOfTier(tier: Tier, param: Param<SearchParams>, walkRows: number) {
   const fromIndex = tierIndexMatch(tier, param).reduce(
     (query, condition) => query.where(condition),
     sources.selectFrom('opportunity as o').select(TIER_COLUMNS),
   );
-  // Of the title tier's two sources only one is on: the postings' ids, or the index when there are none.
-  const matching =
-    tier === 1 ? fromIndex.unionAll(sources.selectFrom(fromTitlePostings(param).as('p')).selectAll('p')) : fromIndex;
+  // Of each tier's two sources only one is on: for the title tier the postings' ids, or the index
+  // when there are none; for the others the walk of the newest rows, or the index.
+  const other =
+    tier === 1
+      ? sources.selectFrom(fromTitlePostings(param).as('p'))
+      : sources.selectFrom(walkedRows(tier, walkRows)(param).as('p'));
+  const matching = fromIndex.unionAll(other.selectAll('p'));
   return sources
     .selectFrom(matching.limit(param('scanBudget')).as('o'))
     .select(['o.id', 'o.created_at', 'o.search_vector'])
@@ -230,7 +195,11 @@ export function overflowOf(tier: Tier, param: Param<SearchParams>): RawBuilder<S
     )
     .reduce<Expression<number>>((sum, count) => staged.eb(sum, '+', count), sql.lit(0));
   const overflows = staged.eb(counted, '>=', param('candidateCap'));
-  const condition = tier === 1 ? staged.and([staged.eb(titleIds(param), 'is', null), overflows]) : overflows;
+  // Title postings and walked rows come newest first: no recent window for them.
+  const condition =
+    tier === 1
+      ? staged.and([staged.eb(titleIds(param), 'is', null), overflows])
+      : staged.and([staged.not(walked(tier)), overflows]);
   return sql<SqlBool>`${condition}`;
 }
 
