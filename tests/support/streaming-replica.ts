@@ -72,6 +72,11 @@ export class StreamingReplicaCluster {
     await this.tool('pg_ctl', '-D', this.dataDir('primary'), '-m', mode, wait ? '-w' : '-W', 'stop');
   }
 
+  /** Whether the primary's postmaster has exited (a smart shutdown ends only when its last session does). */
+  primaryStopped(): boolean {
+    return !existsSync(path.join(this.dataDir('primary'), 'postmaster.pid'));
+  }
+
   /** Starts the primary again after stopPrimary, with the settings it was created with. */
   startPrimary(): Promise<void> {
     return this.startServer('primary', this.primaryPort, ['-c', 'wal_level=replica', '-c', 'max_wal_senders=4']);
