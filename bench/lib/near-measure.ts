@@ -30,7 +30,7 @@ export interface Target {
 const loadNow = (): number => Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 const describe = (r: LoadResult, bodies: BodyCheck): string =>
   `${r.responses} responses, statuses ${JSON.stringify(r.statuses)}, ${r.errors - r.timeouts} errors, ` +
-  `${r.timeouts} timed out, ${bodies.failures} wrong${bodies.example ? ` (first: ${bodies.example})` : ''}` +
+  `${r.timeouts} timed out, ${bodies.failures} wrong (warm-up included)${bodies.example ? ` (first: ${bodies.example})` : ''}` +
   `${r.cutShort ? ', cut short' : ''}`;
 
 /** One class at one connection count: a short warm-up, then `durationS` seconds, every answer checked. */
