@@ -184,6 +184,8 @@ async function main(): Promise<number> {
       command: `npm run bench:near -- ${process.argv.slice(2).join(' ')}`.trim(),
       build: {
         commit: git('rev-parse', '--short', 'HEAD'),
+        // The service's code: dist/ is built from src/, whatever later commits changed elsewhere.
+        srcCommit: git('log', '-1', '--format=%h', '--', 'src'),
         dirty: git('status', '--porcelain', '--', 'src').length > 0,
       },
       rows: settings.rows,

@@ -19,7 +19,7 @@ export interface ClassRun {
 export interface NearReport {
   readonly date: string;
   readonly command: string;
-  readonly build: { commit: string; dirty: boolean };
+  readonly build: { commit: string; srcCommit: string; dirty: boolean };
   readonly rows: number;
   readonly settings: { durationS: number; rounds: number; poolSize: number; mixedConnections: number };
   readonly machine: { cores: number; cpu: string; memoryGb: number; node: string; postgres: string };
@@ -52,7 +52,7 @@ function verdict(run: ClassRun, rows: number): string {
 
 export function printable(report: NearReport): string {
   const lines = [
-    `near-and-search, ${report.rows} rows, build ${report.build.commit}${report.build.dirty ? ' (uncommitted changes)' : ''}, ${report.date}`,
+    `near-and-search, ${report.rows} rows, src/ of ${report.build.srcCommit}${report.build.dirty ? ' with uncommitted changes' : ''} (HEAD ${report.build.commit}), ${report.date}`,
     `${report.machine.cores} × ${report.machine.cpu}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.postgres}`,
     `database ${report.database.name} (${report.database.source}), ${report.database.reused ? 'reused' : `seeded in ${report.database.seedMs} ms`}; ` +
       `${report.settings.rounds} interleaved round(s) of ${report.settings.durationS} s; pool ${report.settings.poolSize}`,
@@ -111,10 +111,10 @@ export function scalingLine(directory: string): string | null {
     const [a, b] = [p95Of(small, 'most-descriptions', connections), p95Of(large, 'most-descriptions', connections)];
     if (a === undefined || b === undefined) return `${connections} conn.: not in both runs`;
     const ratio = b / a;
-    return `${connections} conn. ${b} / ${a} ms = ${ratio.toFixed(2)}× (${ratio <= 1.3 ? 'met' : 'MISS'})`;
+    return `${connections} conn. ${b.toFixed(1)} / ${a.toFixed(1)} ms = ${ratio.toFixed(2)}× (${ratio <= 1.3 ? 'met' : 'MISS'})`;
   });
-  const builds = `builds ${small.build.commit} (${small.date}) and ${large.build.commit} (${large.date})`;
-  const same = small.build.commit === large.build.commit ? '' : ' — DIFFERENT builds: rerun one to compare';
+  const builds = `src/ of ${small.build.srcCommit ?? small.build.commit} (${small.date}) and ${large.build.srcCommit ?? large.build.commit} (${large.date})`;
+  const same = small.build.srcCommit === large.build.srcCommit ? '' : ' — DIFFERENT builds: rerun one to compare';
   return `(e) p95 at 1M ÷ at 100k (target ≤ 1.3×): ${parts.join('; ')}; ${builds}${same}`;
 }
 
