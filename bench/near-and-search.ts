@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type pg from 'pg';
 import { signSimplejwtAccessToken } from '../tests/support/simplejwt-token.js';
 import { freePort, openBenchDatabase, postgresVersion, countRows } from './lib/database.js';
 import { NEAR_CLASSES } from './lib/near-classes.js';
@@ -70,6 +71,23 @@ function options() {
 }
 
 const log = (line: string): void => console.log(line);
+
+/**
+ * An existing database holds this seed at `rows` rows when its comment (set after seeding) says so
+ * and, once rows an interrupted run's mixed load wrote are removed, the table has that many.
+ */
+async function seededAsAsked(db: pg.Client, name: string, marker: string, rows: number): Promise<boolean> {
+  const comment = (
+    await db.query<{ c: string | null }>(
+      "select shobj_description(oid, 'pg_database') as c from pg_database where datname = $1",
+      [name],
+    )
+  ).rows[0]?.c;
+  if (comment !== marker) return false;
+  const removed = await removeWrites(db);
+  if (removed > 0) log(`Removed ${removed} rows an earlier run wrote.`);
+  return (await countRows(db)) === rows;
+}
 const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
 
 async function main(): Promise<number> {
@@ -80,10 +98,16 @@ async function main(): Promise<number> {
   }
   const name = process.env.BENCH_DATABASE?.trim() || 'opportunities_near';
   const marker = `bench:near seed ${GEO_SEED_VERSION}, ${settings.rows} rows`;
-  const database = await openBenchDatabase(name, settings.reuse);
+  let database = await openBenchDatabase(name, settings.reuse);
   let service: ServerProcess | undefined;
   process.once('SIGINT', () => void (service?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
   try {
+    const reused = database.existed && (await seededAsAsked(database.client, name, marker, settings.rows));
+    if (database.existed && !reused) {
+      log(`${name} does not hold this seed at ${settings.rows} rows: recreating it.`);
+      await database.close(false);
+      database = await openBenchDatabase(name, false);
+    }
     const db = database.client;
     const secret = randomBytes(36).toString('base64url');
     const start = async () =>
@@ -94,28 +118,12 @@ async function main(): Promise<number> {
         port: await freePort(),
         logFile: settings.logFile,
       });
-    log(`Database ${name} (${database.source}${database.existed ? ', existing' : ''}); starting the service…`);
+    log(`Database ${name} (${database.source}); starting the service…`);
     service = await start(); // migrates on start
-    const comment = database.existed
-      ? (
-          await db.query<{ c: string | null }>(
-            'select shobj_description(oid, $1) as c from pg_database where datname = $2',
-            ['pg_database', name],
-          )
-        ).rows[0]?.c
-      : null;
-    const removed = database.existed ? await removeWrites(db) : 0;
-    const reused = comment === marker && (await countRows(db)) === settings.rows;
     let seedMs: number | null = null;
     if (reused) {
-      log(
-        `Reusing the seeded ${settings.rows} rows${removed > 0 ? ` (removed ${removed} rows an earlier run wrote)` : ''}.`,
-      );
+      log(`Reusing the seeded ${settings.rows} rows.`);
     } else {
-      if (database.existed)
-        throw new Error(
-          `${name} exists but is not this seed at ${settings.rows} rows ("${comment}"): drop it or run without --reuse`,
-        );
       log(`Seeding ${settings.rows} rows…`);
       const started = performance.now();
       await seedGeo(db, settings.rows);
