@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/explain-geo.ts --database-url postgres://postgres@127.0.0.1:5432/<seeded> \
  *     [--requests 200] [--only near-10km-newest,...] [--no-explain]
+ *
+ * <seeded>: a database seeded by `npm run bench:near -- --rows N --seed-only` (bench/lib/seed-geo.ts;
+ * commands in docs/near-and-facets.md, "Measured").
  */
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';

@@ -49,9 +49,13 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 
 /**
  * Uses the server in DATABASE_URL, else starts the embedded PostgreSQL (cluster in
- * `.data/bench/postgres`, kept between runs), then drops and recreates the bench database.
+ * `.data/bench/postgres`, kept between runs), then drops and recreates the bench database; with
+ * `keepExisting`, an existing database of that name is opened as it is (`existed` says which).
  */
-export async function openBenchDatabase(name = BENCH_DATABASE): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  name = BENCH_DATABASE,
+  keepExisting = false,
+): Promise<BenchDatabase & { existed: boolean }> {
   const configured = process.env.DATABASE_URL?.trim();
   let serverUrl: string;
   let stopServer: () => Promise<void> = async () => undefined;
@@ -67,9 +71,12 @@ export async function openBenchDatabase(name = BENCH_DATABASE): Promise<BenchDat
     stopServer = () => embedded.stop();
   }
   const quoted = `"${name.replaceAll('"', '""')}"`;
-  await withClient(serverUrl, async (admin) => {
+  const existed = await withClient(serverUrl, async (admin) => {
+    const found = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (found && keepExisting) return true;
     await admin.query(`drop database if exists ${quoted} with (force)`);
     await admin.query(`create database ${quoted}`);
+    return false;
   });
   const url = withDatabase(serverUrl, name);
   const client = new pg.Client({ connectionString: url });
@@ -79,6 +86,7 @@ export async function openBenchDatabase(name = BENCH_DATABASE): Promise<BenchDat
     name,
     source: configured ? 'DATABASE_URL' : 'embedded',
     client,
+    existed,
     close: async (drop) => {
       await client.end().catch(() => undefined);
       if (drop) await withClient(serverUrl, (admin) => admin.query(`drop database if exists ${quoted} with (force)`));

@@ -11,6 +11,8 @@ export interface LoadSpec {
   readonly amount?: number;
   /** Hard stop, whatever happens; a run that hits it is marked `cutShort`. */
   readonly maxS?: number;
+  /** Sees every response's status and latency (ms) after the requests' own `onResponse` ran. */
+  readonly onResponse?: (statusCode: number, latencyMs: number) => void;
 }
 
 export interface LoadResult {
@@ -32,7 +34,8 @@ export interface LoadResult {
   readonly serverCpuUsPerRequest?: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+/** The p-th percentile of ascending latencies, as every figure of the bench computes it. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return round(sorted[index] ?? 0);
@@ -89,6 +92,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);
+      spec.onResponse?.(statusCode, responseTime);
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       lastResponse = performance.now();
     });

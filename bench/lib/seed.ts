@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import wordListPath from 'word-list';
-import type { SearchDatabase } from '../../src/adapters/postgres/schema/database-tables.js';
-import { restoreVariantsStatement } from '../../src/adapters/postgres/search/vocabulary/vocabulary-prune.js';
-import { compileOnlyKysely } from '../../tests/support/compile-only-kysely.js';
+import { bulkLoad } from './bulk-load.js';
 
 /** Twenty categories, spread uniformly. */
 // prettier-ignore
@@ -135,63 +133,19 @@ function seedSql(): string {
     order by r.g -- rows in creation order, as the service would have written them`;
 }
 
-/**
- * Fills the migrated table in one statement. The table's secondary indexes (whatever the
- * migrations made) are dropped first and rebuilt afterwards from their own definitions, which is
- * much faster than maintaining them row by row. Then VACUUM ANALYZE, as autovacuum would.
- */
+/** Fills the migrated table in one statement, through `bulkLoad` (indexes and derived tables rebuilt in bulk). */
 export async function seed(client: pg.Client, rows: number): Promise<void> {
-  const indexes = await client.query<{ indexname: string; indexdef: string }>(
-    `select i.indexname, i.indexdef from pg_indexes i
-     join pg_class c on c.relname = i.indexname
-     left join pg_constraint k on k.conindid = c.oid
-     where i.tablename = 'opportunity' and k.oid is null`,
-  );
-  const postings = (await client.query("select to_regclass('search_title_posting') is not null as present")).rows[0]
-    ?.present as boolean;
-  const variants = (await client.query("select to_regclass('search_vocabulary_variant') is not null as present"))
-    .rows[0]?.present as boolean;
-  await client.query("set maintenance_work_mem = '256MB'");
-  await client.query('select setseed(0.42)');
-  await client.query('begin');
-  try {
-    for (const index of indexes.rows) await client.query(`drop index "${index.indexname}"`);
-    // The search vocabulary trigger works row by row; one pass afterwards is much faster.
-    await client.query('alter table opportunity disable trigger user');
+  await bulkLoad(client, async (transaction) => {
     // A numbered table of the words (an array parameter subscripted per row costs O(position)).
     const words = await englishWords();
-    await client.query('create temporary table bench_words (n int primary key, word text not null) on commit drop');
-    await client.query('insert into bench_words select n, w from unnest($1::text[]) with ordinality as u(w, n)', [
+    await transaction.query(
+      'create temporary table bench_words (n int primary key, word text not null) on commit drop',
+    );
+    await transaction.query('insert into bench_words select n, w from unnest($1::text[]) with ordinality as u(w, n)', [
       words,
     ]);
-    await client.query(seedSql(), [rows, words.length]);
-    await client.query('alter table opportunity enable trigger user');
-    // The vocabulary's own trigger (typo variants) too, when the build has it: variants in one pass.
-    await client.query('alter table search_vocabulary disable trigger user');
-    await client.query(`insert into search_vocabulary (word)
-      select distinct w from opportunity o, opportunity_vocabulary_words(o.title, o.tags, o.description) as w
-      on conflict do nothing`);
-    await client.query('alter table search_vocabulary enable trigger user');
-    // All of them, by the statement with which the vocabulary prune restores missing ones.
-    if (variants) await client.query(restoreVariantsStatement(compileOnlyKysely<SearchDatabase>()).text);
-    // The title postings' trigger too; in key order, the primary key fills like an append. An
-    // older build under comparison (`--service-entry`) may predate the table.
-    if (postings) {
-      await client.query(`insert into search_title_posting (lexeme, created_at, opportunity_id)
-        select l, o.created_at, o.id from opportunity o,
-          unnest(tsvector_to_array(to_tsvector('opportunity_search'::regconfig, o.title))) as l
-        order by 1, 2, 3`);
-    }
-    for (const index of indexes.rows) await client.query(index.indexdef);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  }
-  await client.query('vacuum analyze opportunity');
-  await client.query('vacuum analyze search_vocabulary');
-  if (postings) await client.query('vacuum analyze search_title_posting');
-  if (variants) await client.query('vacuum analyze search_vocabulary_variant');
+    await transaction.query(seedSql(), [rows, words.length]);
+  });
 }
 
 /** What the scenarios need from the seeded data. */
