@@ -14,6 +14,7 @@ import { NO_EXPANSIONS, queryTexts } from '../../../../src/adapters/postgres/sea
 import type { SearchRequest } from '../../../../src/domain/opportunity/search/opportunity-search.port.js';
 import { parseSearchQuery } from '../../../../src/domain/opportunity/search/search-query.js';
 import { testDatabaseUrl } from '../../../support/test-database.js';
+import type { PlanNode } from '../../../support/query-plan.js';
 
 /**
  * The table at a small scale: 300 rows, walks of 50 rows (facets: 100), a cap of 10 candidates.
@@ -31,13 +32,6 @@ const LIMITS: SearchLimits = {
   suggest: { candidates: 2, scanBudget: 4 },
 };
 const ROWS = 300;
-
-interface PlanNode {
-  readonly 'Node Type'?: string;
-  readonly 'Index Name'?: string;
-  readonly 'Actual Loops'?: number;
-  readonly Plans?: PlanNode[];
-}
 
 /** How many times the plan's scans of an index ran (0: never executed). */
 function loopsOn(node: PlanNode, index: string): number {

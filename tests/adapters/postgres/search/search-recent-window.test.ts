@@ -12,6 +12,7 @@ import { NO_EXPANSIONS, queryTexts } from '../../../../src/adapters/postgres/sea
 import { parseSearchQuery } from '../../../../src/domain/opportunity/search/search-query.js';
 import { anOpportunity } from '../../../support/builders.js';
 import { testDatabaseUrl } from '../../../support/test-database.js';
+import { findSubplan, type PlanNode } from '../../../support/query-plan.js';
 
 /** A window of 40 newest rows, a cap that a handful of matches overflows. */
 const LIMITS: SearchLimits = {
@@ -20,21 +21,6 @@ const LIMITS: SearchLimits = {
   full: { candidates: 4, scanBudget: 10 },
   suggest: { candidates: 2, scanBudget: 4 },
 };
-
-interface PlanNode {
-  readonly 'Subplan Name'?: string;
-  readonly 'Actual Rows'?: number;
-  readonly Plans?: PlanNode[];
-}
-
-function findSubplan(node: PlanNode, name: string): PlanNode | undefined {
-  if (node['Subplan Name'] === name) return node;
-  for (const child of node.Plans ?? []) {
-    const found = findSubplan(child, name);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 /**
  * The newest rows are read only when the tiers overflow the cap, and then only the rows of some

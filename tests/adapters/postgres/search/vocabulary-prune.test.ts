@@ -3,9 +3,15 @@ import { expect } from 'chai';
 import { mikroOrmOptions } from '../../../../src/adapters/postgres/schema/mikro-orm-options.js';
 import { PostgresOpportunityRepository } from '../../../../src/adapters/postgres/opportunities/postgres-opportunity-repository.js';
 import { RoutedQueries } from '../../../../src/adapters/postgres/read-routing/routed-queries.js';
-import { VocabularyPrune } from '../../../../src/adapters/postgres/search/vocabulary/vocabulary-prune.js';
+import {
+  restoreVariantsStatement,
+  VocabularyPrune,
+} from '../../../../src/adapters/postgres/search/vocabulary/vocabulary-prune.js';
+import { compileOnlyKysely } from '../../../support/compile-only-kysely.js';
+import type { SearchDatabase } from '../../../../src/adapters/postgres/schema/database-tables.js';
 import { anOpportunity } from '../../../support/builders.js';
 import { testDatabaseUrl } from '../../../support/test-database.js';
+import { findSubplan, type PlanNode } from '../../../support/query-plan.js';
 import { startTestService } from '../../../support/test-service.js';
 import { waitUntil } from '../../../support/wait.js';
 
@@ -72,6 +78,18 @@ describe('Search vocabulary prune (PostgreSQL)', () => {
     await orm.em.getConnection().execute(`delete from search_vocabulary_variant where prefix = 'mentor'`);
     await new VocabularyPrune(orm, new RoutedQueries(orm)).execute();
     expect(await variants('mentor')).to.equal(before);
+  });
+
+  it('finds every prefix lacking variants before inserting any (no probe reads its own inserts)', async () => {
+    // Statistics that say the variants table is empty: the plan most likely to rescan it per prefix.
+    await orm.em.getConnection().execute('analyze search_vocabulary_variant');
+    const { text } = restoreVariantsStatement(compileOnlyKysely<SearchDatabase>());
+    const [explained] = await orm.em
+      .getConnection()
+      .execute<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>(`explain (format json) ${text}`);
+    const lacking = findSubplan(explained?.['QUERY PLAN'][0]?.Plan as PlanNode, 'CTE lacking');
+    // One aggregate over every lacking prefix: it returns only once it has read all of its input.
+    expect(lacking?.['Node Type']).to.equal('Aggregate');
   });
 
   it('runs on a schedule in the service (SEARCH_VOCABULARY_PRUNE_INTERVAL_SECONDS)', async () => {
