@@ -42,5 +42,6 @@ RUN mkdir .compile-cache && chown 1000:1000 .compile-cache \
 USER 1000:1000
 EXPOSE 3000 9464
 # Exec form: node is PID 1 and gets SIGTERM itself (readiness 503, drain, exit). --expose-gc: the
-# service collects its start-up garbage once before traffic (src/main.ts); the bench starts it the same way.
-CMD ["node", "--expose-gc", "dist/src/main.js"]
+# service collects its start-up garbage once before traffic (src/main.ts). The heap sizes are pinned
+# (Node would derive 4 MB semi-spaces from a 512 MiB container limit); the bench runs the same flags.
+CMD ["node", "--expose-gc", "--max-old-space-size=256", "--max-semi-space-size=32", "dist/src/main.js"]
