@@ -21,6 +21,8 @@ export interface SpawnOptions {
   readonly imports?: readonly string[];
   /** Give the child a stdin pipe (the exit gate waits for a line on it). */
   readonly stdin?: boolean;
+  /** Node flags before the entry point (e.g. PRODUCTION_NODE_FLAGS). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** The real entry point (`src/main.ts`) as its own process, as production runs it. */
@@ -32,7 +34,7 @@ export function spawnService(
 ): ServiceProcess {
   const stopChecking = checkResponsesFrom(`http://127.0.0.1:${port}`);
   const imports = (options.imports ?? []).flatMap((module) => ['--import', module]);
-  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', ...imports, 'src/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

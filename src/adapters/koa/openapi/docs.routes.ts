@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
-import { openApiDocument } from './openapi-document.js';
 
 /** The Swagger UI files the page needs, served from node_modules: the page works with no internet. */
 const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -63,16 +62,21 @@ const DOCS_POLICY = [
 ].join('; ');
 
 /**
- * The contract is built on its first request, not at start-up: the YAML serialiser alone is ~70
- * modules, and most instances are never asked for their contract.
+ * The contract is built on its first request, not at start-up, and so are the modules that describe
+ * it: the document (tens of modules of schemas, one of which formats numbers through ICU, which alone
+ * maps ~6 MB of the Node binary's locale data) and the YAML serialiser (~70 modules). Most instances
+ * are never asked for their contract.
  */
-function lazyContract(): { json: () => string; yaml: () => Promise<string> } {
-  let json: string | undefined;
+function lazyContract(): { json: () => Promise<string>; yaml: () => Promise<string> } {
+  let json: Promise<string> | undefined;
   let yaml: Promise<string> | undefined;
+  const document = () => import('./openapi-document.js').then(({ openApiDocument }) => openApiDocument());
   return {
-    json: () => (json ??= JSON.stringify(openApiDocument())),
+    json: () => (json ??= document().then((contract) => JSON.stringify(contract))),
     yaml: () =>
-      (yaml ??= import('yaml').then(({ stringify }) => stringify(openApiDocument(), { aliasDuplicateObjects: false }))),
+      (yaml ??= Promise.all([document(), import('yaml')]).then(([contract, { stringify }]) =>
+        stringify(contract, { aliasDuplicateObjects: false }),
+      )),
   };
 }
 
@@ -84,10 +88,10 @@ export function docsRoutes(): Router {
   router.get('/', (ctx) => {
     ctx.redirect('/docs');
   });
-  router.get('/openapi.json', (ctx) => {
+  router.get('/openapi.json', async (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.type = 'application/json';
-    ctx.body = contract.json();
+    ctx.body = await contract.json();
   });
   router.get('/openapi.yaml', async (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
