@@ -26,12 +26,36 @@ export function withWalks(qc: WithQueries, param: Param<SearchParams>, walkRows:
     .with(
       (cte) => cte('estimates').materialized(),
       (creator) =>
-        creator.selectNoFrom(() => [
-          analyzedRows.as('n'),
-          sql<number | null>`(select min(${estimatedMatches(sql.ref('c.any_q'))}) from clauses c)`.as('rarest'),
-          estimatedMatches(sql`(select all_q from queries)`).as('every'),
-          estimatedMatches(sql`(select some_q from queries)`).as('some'),
-        ]),
+        creator
+          .selectFrom(
+            creator
+              .selectFrom('clauses as c')
+              .select(({ fn }) => [
+                sql<number | null>`min(${estimatedMatches(sql.ref('c.any_q'))})`.as('rarest'),
+                fn.countAll<number>().as('clauses'),
+              ])
+              .as('r'),
+          )
+          // One clause is every clause and some clause: one estimate, not three (a rare word's
+          // whole search costs ~1.6 ms; three plannings ~0.3 ms).
+          .select(({ eb, ref }) => [
+            analyzedRows.as('n'),
+            'r.rarest',
+            eb
+              .case()
+              .when(ref('r.clauses'), '=', sql.lit(1))
+              .then(ref('r.rarest'))
+              .else(estimatedMatches(sql`(select all_q from queries)`))
+              .end()
+              .as('every'),
+            eb
+              .case()
+              .when(ref('r.clauses'), '=', sql.lit(1))
+              .then(ref('r.rarest'))
+              .else(estimatedMatches(sql`(select some_q from queries)`))
+              .end()
+              .as('some'),
+          ]),
     )
     .with(
       (cte) => cte('walks').materialized(),
