@@ -20,6 +20,7 @@ import type { Check } from './lib/scenarios.js';
 import { GEO_SEED_VERSION, seedGeo } from './lib/seed-geo.js';
 import { WRITER_USER_ID } from './lib/seed.js';
 import { REPO_ROOT, type ServerProcess, startService } from './lib/servers.js';
+import { integerOption } from './lib/cli.js';
 
 const USAGE = `Usage: npm run bench:near -- [--rows N] [--duration S] [--rounds N] [--keep-database] [--reuse]
        [--seed-only] [--only a,b] [--mixed-connections N] [--pool N] [--service-log FILE]
@@ -46,11 +47,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const int = (name: string, raw: string, min: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}\n${USAGE}`);
-    return value;
-  };
+  const int = integerOption(USAGE);
   const only = values.only?.split(',').map((name) => name.trim());
   const known = [...NEAR_CLASSES.map((c) => c.name), 'mixed'];
   const unknown = only?.filter((name) => !known.includes(name)) ?? [];

@@ -31,6 +31,7 @@ import {
   startObligations,
   startService,
 } from './lib/servers.js';
+import { integerOption } from './lib/cli.js';
 
 const USAGE = `Usage: tsx bench/run-bench.ts [--quick] [--rows N] [--connections N] [--duration S] [--rounds N]
        [--search-connections N] [--pool N] [--scenarios a,b,...] [--keep-database] [--node PATH]
@@ -64,12 +65,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const int = (name: string, raw: string, min: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"\n${USAGE}`);
-    return value;
-  };
+  const int = integerOption(USAGE);
   const quick = values.quick;
   return {
     quick,

@@ -38,24 +38,16 @@ export function withWalks(qc: WithQueries, param: Param<SearchParams>, walkRows:
           )
           // One clause is every clause and some clause: one estimate, not three (a rare word's
           // whole search costs ~1.6 ms; three plannings ~0.3 ms).
-          .select(({ eb, ref }) => [
-            analyzedRows.as('n'),
-            'r.rarest',
-            eb
-              .case()
-              .when(ref('r.clauses'), '=', sql.lit(1))
-              .then(ref('r.rarest'))
-              .else(estimatedMatches(sql`(select all_q from queries)`))
-              .end()
-              .as('every'),
-            eb
-              .case()
-              .when(ref('r.clauses'), '=', sql.lit(1))
-              .then(ref('r.rarest'))
-              .else(estimatedMatches(sql`(select some_q from queries)`))
-              .end()
-              .as('some'),
-          ]),
+          .select(({ eb, ref }) => {
+            const unlessOneClause = (estimate: Expression<number | null>) =>
+              eb.case().when(ref('r.clauses'), '=', sql.lit(1)).then(ref('r.rarest')).else(estimate).end();
+            return [
+              analyzedRows.as('n'),
+              'r.rarest',
+              unlessOneClause(estimatedMatches(sql`(select all_q from queries)`)).as('every'),
+              unlessOneClause(estimatedMatches(sql`(select some_q from queries)`)).as('some'),
+            ];
+          }),
     )
     .with(
       (cte) => cte('walks').materialized(),
