@@ -98,7 +98,8 @@ describe('the compose stack (compose.yaml)', function () {
     this.timeout(120_000);
     if (env.PATH) {
       const logs = await run('podman-compose', ['-p', project, '-f', 'compose.yaml', 'logs'], { env });
-      if (this.currentTest?.state === 'failed') console.log(logs.stdout.slice(-5_000));
+      // Also when the stack never came up (a failed before-all leaves the test without a state).
+      if (this.currentTest?.state !== 'passed') console.log(logs.stdout.slice(-5_000));
       await run('podman-compose', ['-p', project, '-f', 'compose.yaml', 'down', '-v', '-t', '2'], {
         env,
         timeoutMs: 120_000,
