@@ -12,6 +12,7 @@ import Router from '@koa/router';
 import { jwtVerify } from 'jose';
 import Koa, { type Context } from 'koa';
 import pg from 'pg';
+import { type Row, toJson } from '../limit-obligations/obligations.js';
 
 pg.types.setTypeParser(1082, (value: string) => value); // `date` stays 'YYYY-MM-DD'
 
@@ -34,39 +35,6 @@ const PREFIX = '/api/v1/opportunities';
 const COLUMNS =
   'id, title, description, category, location, latitude, longitude, tags, status, deadline, created_by, created_at, updated_at, version';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Row {
-  id: string;
-  title: string;
-  description: string;
-  category: string;
-  location: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  tags: string[];
-  status: string;
-  deadline: string | null;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-}
-
-const toJson = (row: Row) => ({
-  id: row.id,
-  title: row.title,
-  description: row.description,
-  category: row.category,
-  location: row.location,
-  coordinates: row.latitude === null || row.longitude === null ? null : { lat: row.latitude, lng: row.longitude },
-  tags: row.tags,
-  status: row.status,
-  deadline: row.deadline,
-  createdBy: row.created_by,
-  createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
-  version: row.version,
-});
 
 class HttpError extends Error {
   constructor(

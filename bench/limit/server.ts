@@ -10,6 +10,10 @@
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
+import { type Row as ServiceRow, toJson } from '../limit-obligations/obligations.js';
+
+/** A row as the service answers it, with the search's rank where a search selects one. */
+type Row = ServiceRow & { rank?: number };
 
 pg.types.setTypeParser(1082, (value: string) => value); // `date` stays 'YYYY-MM-DD'
 
@@ -26,40 +30,6 @@ const COLUMNS =
   'o.id, o.title, o.description, o.category, o.location, o.latitude, o.longitude, o.tags, o.status, o.deadline, o.created_by, o.created_at, o.updated_at, o.version';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CATEGORY = /^[a-z0-9-]{1,50}$/;
-
-interface Row {
-  id: string;
-  title: string;
-  description: string;
-  category: string;
-  location: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  tags: string[];
-  status: string;
-  deadline: string | null;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-  rank?: number;
-}
-
-const toJson = (row: Row) => ({
-  id: row.id,
-  title: row.title,
-  description: row.description,
-  category: row.category,
-  location: row.location,
-  coordinates: row.latitude === null || row.longitude === null ? null : { lat: row.latitude, lng: row.longitude },
-  tags: row.tags,
-  status: row.status,
-  deadline: row.deadline,
-  createdBy: row.created_by,
-  createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
-  version: row.version,
-});
 
 class Refusal extends Error {
   constructor(
