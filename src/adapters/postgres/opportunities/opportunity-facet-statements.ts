@@ -120,8 +120,12 @@ export class OpportunityFacetStatements {
  */
 function walkPays(param: Param<FacetParams>, walkRows: number): RawBuilder<SqlBool> {
   const matches = estimatedMatches(sql`to_tsquery('opportunity_search'::regconfig, ${param('some')})`);
-  const rowsToWalk = sql<number>`(${param('bound')}::float8 * ${analyzedRows} / greatest(${matches}, 1))`;
-  return sql<SqlBool>`(${rowsToWalk} <= ${sql.lit(walkRows)} and ${walkCheaper(analyzedRows, matches, rowsToWalk, walkRows)})`;
+  // The table's size and the estimate once each (the estimate plans a statement), in a level of
+  // their own that OFFSET 0 keeps apart, then the rows a walk would read from them.
+  const estimates = sql`(select ${analyzedRows} as n, ${matches} as m offset 0)`;
+  const walk = sql`(select e.n, e.m, ${param('bound')}::float8 * e.n / greatest(e.m, 1) as rows from ${estimates} as e)`;
+  const decide = walkCheaper(sql.ref('w.n'), sql.ref('w.m'), sql.ref('w.rows'), walkRows);
+  return sql<SqlBool>`(select w.rows <= ${sql.lit(walkRows)} and ${decide} from ${walk} as w)`;
 }
 
 /**
