@@ -24,9 +24,11 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --omit=dev 
 
 FROM ${NODE_IMAGE}
 WORKDIR /app
+# One malloc arena (bench/lib/servers.ts PRODUCTION_ENV says why; `npm start` and the bench set it too).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    MALLOC_ARENA_MAX=1
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist

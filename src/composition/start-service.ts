@@ -7,7 +7,6 @@ import { type EmbeddedDatabase, startEmbeddedDatabase } from '../adapters/embedd
 import type { AppConfig } from '../adapters/env/app-config.js';
 import type { Logger } from '../adapters/logging/logger.port.js';
 import { DatabaseHealthCheck } from '../adapters/postgres/read-routing/database-health-check.js';
-import { migrateDatabase } from '../adapters/postgres/schema/migrate-database.js';
 import { mikroOrmOptions } from '../adapters/postgres/schema/mikro-orm-options.js';
 import { PostgresOpportunityRepository } from '../adapters/postgres/opportunities/postgres-opportunity-repository.js';
 import { replicaSetOf } from '../adapters/postgres/read-routing/mikro-orm-replicas.js';
@@ -47,6 +46,8 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
     if (config.databaseUrl) await checkDatabaseRoles(config, databaseUrl, logger);
     if (config.migrateOnStart) {
+      // Loaded only to migrate: an instance that does not (MIGRATE_ON_START=false) never holds the migrator.
+      const { migrateDatabase } = await import('../adapters/postgres/schema/migrate-database.js');
       const applied = await migrateDatabase({
         url: databaseUrl,
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),

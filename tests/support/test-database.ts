@@ -9,6 +9,7 @@ import {
   type EmbeddedDatabase,
   startEmbeddedDatabase,
 } from '../../src/adapters/embedded-postgres/embedded-database.js';
+import { withMigrations } from '../../src/adapters/postgres/schema/migration-options.js';
 import { mikroOrmOptions } from '../../src/adapters/postgres/schema/mikro-orm-options.js';
 
 /**
@@ -78,7 +79,7 @@ async function createTestDatabase(): Promise<TestDatabase> {
   const name = `opportunities_test_${process.pid}_${randomBytes(3).toString('hex')}`;
   await withClient(serverUrl, (client) => client.query(`create database "${name}"`));
   const url = withDatabase(serverUrl, name);
-  const orm = await MikroORM.init(mikroOrmOptions({ url }));
+  const orm = await MikroORM.init(withMigrations(mikroOrmOptions({ url })));
   await orm.migrator.up();
   await orm.close();
   return { url, serverUrl, name, ...(embedded ? { embedded } : {}), ...(tempDir ? { tempDir } : {}) };

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { withMigrations } from './migration-options.js';
 import { type DatabaseSettings, mikroOrmOptions } from './mikro-orm-options.js';
 
 /**
@@ -8,7 +9,7 @@ import { type DatabaseSettings, mikroOrmOptions } from './mikro-orm-options.js';
  * Returns the names of the migrations it applied.
  */
 export async function migrateDatabase(settings: Pick<DatabaseSettings, 'url' | 'log'>): Promise<string[]> {
-  const orm = await MikroORM.init(mikroOrmOptions({ ...settings, poolSize: 1, statementTimeoutMs: 0 }));
+  const orm = await MikroORM.init(withMigrations(mikroOrmOptions({ ...settings, poolSize: 1, statementTimeoutMs: 0 })));
   try {
     return (await orm.migrator.up()).map((migration) => migration.name);
   } finally {

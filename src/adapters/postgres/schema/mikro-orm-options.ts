@@ -1,6 +1,4 @@
-import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
-import { migrations } from './migrations/index.js';
 import { IdempotencyKeySchema } from './idempotency-key.entity-schema.js';
 import { OpportunityEarthPosition, OpportunitySchema, OpportunityTagsText } from './opportunity.entity-schema.js';
 import {
@@ -65,18 +63,6 @@ export function mikroOrmOptions(settings: DatabaseSettings): Options {
       OpportunityEarthPosition,
       OpportunitySearchEstimate,
     ],
-    extensions: [Migrator],
-    migrations: {
-      migrationsList: migrations,
-      path: 'src/adapters/postgres/schema/migrations',
-      // `npx mikro-orm migration:create --name <change>` diffs the entities against the migrated
-      // database named by DATABASE_URL. No snapshot file: MikroORM 7.2.1 leaves routines (the
-      // opportunity_tags_text function) out of it, so every snapshot diff would re-create them.
-      snapshot: false,
-      fileName: (timestamp: string, name?: string) => `migration-${timestamp}${name ? `-${name}` : ''}`,
-      transactional: true,
-      allOrNothing: true,
-    },
     pool: { min: 0, max: settings.poolSize ?? 10 },
     driverOptions: {
       // MikroORM reads only host, port, user, password, database and schema from the URL: pass

@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import pg from 'pg';
 import { loadConfig } from '../../../../src/adapters/env/app-config.js';
+import { withMigrations } from '../../../../src/adapters/postgres/schema/migration-options.js';
 import { mikroOrmOptions } from '../../../../src/adapters/postgres/schema/mikro-orm-options.js';
 import { migrations } from '../../../../src/adapters/postgres/schema/migrations/index.js';
 import { startService } from '../../../../src/composition/start-service.js';
@@ -36,7 +37,7 @@ describe('migrations at start-up', function () {
     const searchIndex = migrations.findIndex((migration) => migration.name === 'Migration20261201Search');
     const before = migrations[searchIndex - 1]?.name as string;
     // The set-up itself is not under test: no timeouts, so a busy machine cannot fail it.
-    const orm = await MikroORM.init(mikroOrmOptions({ url, statementTimeoutMs: 0 }));
+    const orm = await MikroORM.init(withMigrations(mikroOrmOptions({ url, statementTimeoutMs: 0 })));
     try {
       await orm.migrator.up({ to: before });
       await orm.em.getConnection().execute(

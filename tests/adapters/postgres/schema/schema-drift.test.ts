@@ -9,6 +9,7 @@ import {
   type EmbeddedDatabase,
   startEmbeddedDatabase,
 } from '../../../../src/adapters/embedded-postgres/embedded-database.js';
+import { withMigrations } from '../../../../src/adapters/postgres/schema/migration-options.js';
 import { mikroOrmOptions } from '../../../../src/adapters/postgres/schema/mikro-orm-options.js';
 import { freePort } from '../../../support/test-database.js';
 
@@ -55,7 +56,7 @@ async function expectNoDrift(serverUrl: string, majorVersion: number): Promise<v
   });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const orm = await MikroORM.init(mikroOrmOptions({ url: url.toString() }));
+  const orm = await MikroORM.init(withMigrations(mikroOrmOptions({ url: url.toString() })));
   try {
     const applied = await orm.migrator.up();
     expect(applied.length).to.be.greaterThan(0);
