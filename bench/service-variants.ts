@@ -22,6 +22,8 @@ interface Variant {
 interface Samples {
   rps: number[];
   cpuUs: number[];
+  /** p99 ÷ p50 of each measurement: the tail the GC's pauses make. */
+  tail: number[];
 }
 
 const { values } = parseArgs({
@@ -84,8 +86,9 @@ async function measure(variant: Variant): Promise<void> {
       const before = cpuTimeMs(server.pid) ?? 0;
       const run = await runLoad({ url: server.url, connections: mixed ? 100 : connections, requests, durationS });
       if (run.errors > 0 || run.non2xx > 0) throw new Error(`${variant.name} ${name}: ${JSON.stringify(run.statuses)}`);
-      const samples = ((load[name] ??= {})[variant.name] ??= { rps: [], cpuUs: [] });
+      const samples = ((load[name] ??= {})[variant.name] ??= { rps: [], cpuUs: [], tail: [] });
       samples.rps.push(run.rps);
+      samples.tail.push(Math.round((run.p99 / Math.max(run.p50, 0.001)) * 10) / 10);
       samples.cpuUs.push(Math.round((((cpuTimeMs(server.pid) ?? 0) - before) * 1000) / Math.max(1, run.responses)));
       await drain(db, dbName);
     }
@@ -110,7 +113,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const list = (xs: number[]) => `${median(xs)} [${xs.join(', ')}]`;
 for (const [name, byVariant] of Object.entries(load)) {
   for (const [variant, s] of Object.entries(byVariant)) {
-    console.log(`${name} ${variant}: req/s ${list(s.rps)}, CPU µs a request ${list(s.cpuUs)}`);
+    console.log(
+      `${name} ${variant}: req/s ${list(s.rps)}, CPU µs a request ${list(s.cpuUs)}, p99 ÷ p50 ${list(s.tail)}`,
+    );
   }
 }
 for (const [variant, m] of Object.entries(memory)) {

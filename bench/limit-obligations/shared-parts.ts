@@ -9,13 +9,18 @@ import { type Cursor, env, INSERT, LIST, type Row, toJson, writeCursor } from '.
 
 pg.types.setTypeParser(1082, (value: string) => value); // `date` stays 'YYYY-MM-DD'
 
-/** The service's pool: size, statement timeout, and sessions that plan once without JIT. */
+/**
+ * The service's pool at its defaults: size, statement timeout (DB_STATEMENT_TIMEOUT_MS), the
+ * driver's read timeout (DB_QUERY_TIMEOUT_MS: a timer a query, which bounds a request when the
+ * server hangs), connection timeout, and sessions that plan once without JIT.
+ */
 export const createPool = (applicationName: string): pg.Pool =>
   new pg.Pool({
     connectionString: env('DATABASE_URL'),
     max: Number(env('POOL_SIZE', '10')),
     application_name: applicationName,
-    statement_timeout: 10_000,
+    statement_timeout: 2_500,
+    query_timeout: 3_000,
     options: '-c plan_cache_mode=force_generic_plan -c jit=off',
     connectionTimeoutMillis: 2_000,
   });
