@@ -221,7 +221,7 @@ export const PRODUCTION_NODE_FLAGS: readonly string[] = [
  * arena: the JavaScript runs on one thread and V8's heap is not malloc's, so glibc's per-thread
  * arenas (up to 8 a core) only held freed memory the process never gave back: idle RSS 104 -> 99.8
  * MB, peak at 100 connections 190 -> 188 MB, CPU a request level within the shared machine's noise
- * (bench/README.md, "Memory").
+ * (docs/peers-and-memory.md, "Memory").
  */
 export const PRODUCTION_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
 
