@@ -3,14 +3,11 @@
  * bench database: each round starts every variant fresh, in a rotating order, and records its idle
  * RSS, req/s and CPU a request on each scenario, and its peak RSS. Usage in bench/README.md.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { signSimplejwtAccessToken } from '../tests/support/simplejwt-token.js';
 import { drain, freePort } from './lib/database.js';
 import { runLoad } from './lib/load.js';
 import { obligationRequests, scenarios } from './lib/scenarios.js';
-import { loadFixture, WRITER_USER_ID } from './lib/seed.js';
+import { openKeptDatabase } from './lib/kept-database.js';
 import { cpuTimeMs, currentRssMb, startService } from './lib/servers.js';
 
 interface Variant {
@@ -52,12 +49,7 @@ const durationS = Number(values.duration);
 const connections = Number(values.connections);
 const names = values.scenarios.split(',');
 
-const db = new pg.Client({ connectionString: url });
-await db.connect();
-const dbName = decodeURIComponent(new URL(url).pathname.slice(1));
-const fixture = await loadFixture(db, 0);
-const secret = randomBytes(36).toString('base64url');
-const token = await signSimplejwtAccessToken(secret, { userId: WRITER_USER_ID, lifetimeSeconds: 6 * 3600 });
+const { db, dbName, fixture, secret, token } = await openKeptDatabase(url);
 const all = scenarios({ connections, searchConnections: 8 });
 const load: Record<string, Record<string, Samples>> = {};
 const memory: Record<string, { idle: number[]; peak: number[] }> = {};
