@@ -46,7 +46,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const databaseUrl = config.databaseUrl ?? (await embedded(config, logger, cleanups)).url;
     if (config.databaseUrl) await checkDatabaseRoles(config, databaseUrl, logger);
     if (config.migrateOnStart) {
-      // Loaded only to migrate: an instance that does not (MIGRATE_ON_START=false) never holds the migrator.
+      // Loaded only to migrate: an instance that does not (MIGRATE_ON_START=false) never imports the migrations.
       const { migrateDatabase } = await import('../adapters/postgres/schema/migrate-database.js');
       const applied = await migrateDatabase({
         url: databaseUrl,

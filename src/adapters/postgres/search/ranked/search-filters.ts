@@ -5,11 +5,6 @@ import type { SearchParams } from '../query/search-parameters.js';
 import type { QueriesDatabase } from './search-queries.js';
 import { matches } from '../query/text-search.js';
 
-/**
- * What every tier reads of a row and tests on it: the filters' columns and the vector (never the
- * texts), the query's tsqueries, and the request's filters.
- */
-
 /** What a tier reads of a row: the filters' columns and the vector, never the texts. */
 export const TIER_COLUMNS = [
   'o.id',

@@ -75,8 +75,8 @@ export class VocabularyPrune {
  * On an empty table it fills all of them (the bench seed uses it so).
  *
  * The prefixes lacking variants are all found before the first insert: one array aggregated over
- * all of them (an aggregate returns nothing until it has read everything). Probing the table while inserting into it
- * made the statement quadratic whenever the plan rescanned the table per prefix (its statistics
+ * all of them (an aggregate returns nothing until it has read everything). Probing the table
+ * while inserting into it made the statement quadratic whenever the plan rescanned the table per prefix (its statistics
  * saying it was empty): each probe read every row inserted so far (20,000 words took 6.8 s
  * against 0.4 s for 5,000).
  */
